@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Spectre.Console;
+using VideoLab.Cli.Commands;
+using VideoLab.Runtime;
+
+// `videolab`: every verb lives in its own file under Commands/.
+var root = new RootCommand("VideoLab: deep-learning video prediction and generation with TorchSharp.")
+{
+    InfoCommand.Create(),
+    TrainCommand.Create(),
+};
+
+try
+{
+    return root.Parse(args).Invoke();
+}
+catch (TorchRuntimeException e)
+{
+    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    return 3;
+}

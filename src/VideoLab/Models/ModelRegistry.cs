@@ -1,0 +1,70 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace VideoLab.Models;
+
+/// <summary>The five families of the tutorials.</summary>
+public enum ModelFamily { Cnn, Rnn, Attention, Gan, VqVae }
+
+/// <summary>
+/// One registered model: its name (as typed on the command line), family, config type with a
+/// default (the published size) and a tiny config (tests, quick mode), and a factory from a config.
+/// </summary>
+public sealed record ModelEntry(
+    string Name,
+    ModelFamily Family,
+    string Summary,
+    Type ConfigType,
+    object DefaultConfig,
+    object TinyConfig,
+    Func<object, nn.Module> Build)
+{
+    /// <summary>Builds from a config serialised as JSON (as stored in checkpoints and run directories).</summary>
+    public nn.Module BuildFromJson(string configJson) =>
+        Build(JsonSerializer.Deserialize(configJson, ConfigType, ModelRegistry.Json)
+              ?? throw new ArgumentException($"Config for model '{Name}' is empty."));
+
+    /// <summary>Helper for typed registration.</summary>
+    public static ModelEntry Create<TConfig>(string name, ModelFamily family, string summary,
+                                             TConfig defaults, TConfig tiny, Func<TConfig, nn.Module> build)
+        where TConfig : notnull =>
+        new(name, family, summary, typeof(TConfig), defaults, tiny, c => build((TConfig)c));
+}
+
+/// <summary>
+/// Maps a model name (<c>convlstm</c>, <c>simvp</c>, <c>vqvae</c>, …) to its factory, so the CLI,
+/// notebooks and benchmarks build models the same way. Each family adds its entries in its own
+/// catalog file by implementing one of the partial methods below.
+/// </summary>
+public static partial class ModelRegistry
+{
+    /// <summary>JSON options for configs: camelCase, enums as strings, readable.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    static readonly Lazy<IReadOnlyList<ModelEntry>> Entries = new(() =>
+    {
+        var list = new List<ModelEntry>();
+        AddPredictors(list);
+        AddGenerators(list);
+        var duplicate = list.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new InvalidOperationException($"Model name '{duplicate.Key}' is registered twice.");
+        return list;
+    });
+
+    static partial void AddPredictors(List<ModelEntry> into);
+    static partial void AddGenerators(List<ModelEntry> into);
+
+    /// <summary>Every registered model, in registration order.</summary>
+    public static IReadOnlyList<ModelEntry> All => Entries.Value;
+
+    /// <summary>The entry for <paramref name="name"/> (case-insensitive), or an error listing the known names.</summary>
+    public static ModelEntry Get(string name) =>
+        All.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException(
+            $"Unknown model '{name}'. Known models: {string.Join(", ", All.Select(e => e.Name))}.");
+}
