@@ -24,16 +24,16 @@ public class BouncingShapesTests
         using var b = new BouncingShapes(Small).GetClip(2);
         using var c = new BouncingShapes(Small).GetClip(3);
         using var d = new BouncingShapes(Small with { Seed = 6 }).GetClip(2);
-        Assert.True(a.equal(b).item<bool>());
-        Assert.False(a.equal(c).item<bool>());
-        Assert.False(a.equal(d).item<bool>());
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.False(a.eq(c).all().item<bool>());
+        Assert.False(a.eq(d).all().item<bool>());
     }
 
     [Fact]
     public void Shapes_move_between_frames()
     {
         using var clip = new BouncingShapes(Small).GetClip(0);
-        Assert.False(clip[0].equal(clip[5]).item<bool>());
+        Assert.False(clip[0].eq(clip[5]).all().item<bool>());
     }
 
     [Fact]
