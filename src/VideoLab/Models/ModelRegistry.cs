@@ -10,6 +10,8 @@ public enum ModelFamily { Cnn, Rnn, Attention, Gan, VqVae }
 /// <summary>
 /// One registered model: its name (as typed on the command line), family, config type with a
 /// default (the published size) and a tiny config (tests, quick mode), and a factory from a config.
+/// <see cref="Method"/> says how to train it; null for predictors (<see cref="IVideoPredictor"/>), which
+/// all train with the prediction method.
 /// </summary>
 public sealed record ModelEntry(
     string Name,
@@ -18,7 +20,8 @@ public sealed record ModelEntry(
     Type ConfigType,
     object DefaultConfig,
     object TinyConfig,
-    Func<object, nn.Module> Build)
+    Func<object, nn.Module> Build,
+    Func<nn.Module, VideoLab.Training.MethodSettings, VideoLab.Training.ITrainingMethod>? Method = null)
 {
     /// <summary>Builds from a config serialised as JSON (as stored in checkpoints and run directories).</summary>
     public nn.Module BuildFromJson(string configJson) =>
@@ -27,9 +30,10 @@ public sealed record ModelEntry(
 
     /// <summary>Helper for typed registration.</summary>
     public static ModelEntry Create<TConfig>(string name, ModelFamily family, string summary,
-                                             TConfig defaults, TConfig tiny, Func<TConfig, nn.Module> build)
+                                             TConfig defaults, TConfig tiny, Func<TConfig, nn.Module> build,
+                                             Func<nn.Module, VideoLab.Training.MethodSettings, VideoLab.Training.ITrainingMethod>? method = null)
         where TConfig : notnull =>
-        new(name, family, summary, typeof(TConfig), defaults, tiny, c => build((TConfig)c));
+        new(name, family, summary, typeof(TConfig), defaults, tiny, c => build((TConfig)c), method);
 }
 
 /// <summary>
