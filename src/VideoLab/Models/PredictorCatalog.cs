@@ -1,0 +1,23 @@
+namespace VideoLab.Models;
+
+/// <summary>
+/// The predictors of the registry. Each default is the OpenSTL Moving MNIST size (1 channel, 64×64, 10 → 10);
+/// every config implements <see cref="IPredictorConfig"/>, so a trainer fits it to a dataset with
+/// <see cref="FitToData"/> (or <c>((IPredictorConfig)config).WithData(...)</c>) before building.
+/// </summary>
+public static partial class ModelRegistry
+{
+    static partial void AddPredictors(List<ModelEntry> into)
+    {
+        into.Add(ModelEntry.Create("convlstm", ModelFamily.Rnn,
+            "ConvLSTM (Shi et al. 2015); default = OpenSTL's ConvLSTM-S (4 × 128 hidden, kernel 5, patch 4)",
+            new ConvLstmConfig(), ConvLstmConfig.Tiny, c => new ConvLstm(c)));
+    }
+
+    /// <summary>
+    /// <paramref name="config"/> refitted to clips of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
+    /// with the given context and horizon; configs of models that are not predictors are returned unchanged.
+    /// </summary>
+    public static object FitToData(object config, int channels, int height, int width, int contextFrames, int horizon) =>
+        config is IPredictorConfig p ? p.WithData(channels, height, width, contextFrames, horizon) : config;
+}
