@@ -10,9 +10,15 @@ public static partial class ModelRegistry
     static partial void AddPredictors(List<ModelEntry> into)
     {
         into.Add(ModelEntry.Create("convlstm", ModelFamily.Rnn,
-            "ConvLSTM (Shi et al. 2015); default = OpenSTL's ConvLSTM-S (4 × 128 hidden, kernel 5, patch 4)",
+            "ConvLSTM (Shi et al. 2015), OpenSTL's ConvLSTM-S",
             new ConvLstmConfig(), ConvLstmConfig.Tiny, c => new ConvLstm(c)));
     }
+
+    /// <summary>Parameter counts OpenSTL publishes for its Moving MNIST configs, by registry name (README of OpenSTL, model zoo).</summary>
+    public static IReadOnlyDictionary<string, string> OpenStlParameters { get; } = new Dictionary<string, string>
+    {
+        ["convlstm"] = "15.0M",
+    };
 
     /// <summary>
     /// <paramref name="config"/> refitted to clips of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
