@@ -12,12 +12,19 @@ public static partial class ModelRegistry
         into.Add(ModelEntry.Create("convlstm", ModelFamily.Rnn,
             "ConvLSTM (Shi et al. 2015), OpenSTL's ConvLSTM-S",
             new ConvLstmConfig(), ConvLstmConfig.Tiny, c => new ConvLstm(c)));
+        into.Add(ModelEntry.Create("convgru", ModelFamily.Rnn,
+            "ConvGRU (Ballas et al. 2016), ConvLSTM-S's stack with GRU cells",
+            new ConvGruConfig(), ConvGruConfig.Tiny, c => new ConvGru(c)));
+        into.Add(ModelEntry.Create("predrnn", ModelFamily.Rnn,
+            "PredRNN (Wang et al. 2017), spatiotemporal LSTM, OpenSTL's size",
+            new PredRnnConfig(), PredRnnConfig.Tiny, c => new PredRnn(c)));
     }
 
     /// <summary>Parameter counts OpenSTL publishes for its Moving MNIST configs, by registry name (README of OpenSTL, model zoo).</summary>
     public static IReadOnlyDictionary<string, string> OpenStlParameters { get; } = new Dictionary<string, string>
     {
         ["convlstm"] = "15.0M",
+        ["predrnn"] = "23.8M",
     };
 
     /// <summary>
