@@ -24,7 +24,7 @@ public static class DatasetCatalog
     public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
 
     /// <summary>The names <see cref="Open"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["shapes", "moving-mnist", "moving-fashion-mnist"];
+    public static IReadOnlyList<string> Names { get; } = ["shapes", "moving-mnist", "moving-fashion-mnist", "videos"];
 
     public static IClipDataset Open(DataSpec spec) => spec.Name.ToLowerInvariant() switch
     {
@@ -35,6 +35,7 @@ public static class DatasetCatalog
         "moving-fashion-mnist" => OpenMovingMnist(spec, spec.Path ?? (Directory.Exists(DebianFashionMnist) ? DebianFashionMnist : throw new ArgumentException(
             $"moving-fashion-mnist needs Fashion-MNIST digits: install Debian's dataset-fashion-mnist (files in {DebianFashionMnist}), " +
             "or run `videolab data download fashion-mnist` and pass --data-path data/fashion-mnist."))),
+        "videos" => OpenVideos(spec),
         _ => throw new ArgumentException($"Unknown dataset '{spec.Name}'. Known datasets: {string.Join(", ", Names)}."),
     };
 
@@ -49,5 +50,19 @@ public static class DatasetCatalog
         }
         return MovingMnist.FromPath(path, new MovingMnistConfig(Frames: spec.Frames, Size: spec.Size, Digits: spec.Digits,
                                                                 Count: spec.Count, Seed: spec.Seed), spec.Split);
+    }
+
+    static IClipDataset OpenVideos(DataSpec spec)
+    {
+        var root = spec.Path ?? throw new ArgumentException("videos needs a folder of video files: pass --data-path FOLDER (one sub-folder per class, as in UCF-101).");
+        var split = spec.Split.ToLowerInvariant() switch
+        {
+            "train" => VideoSplit.Train,
+            "validation" or "val" or "test" => VideoSplit.Validation,
+            "all" => VideoSplit.All,
+            _ => throw new ArgumentException($"Unknown split '{spec.Split}' for videos; expected train, validation or all."),
+        };
+        return new VideoFolder(root, new VideoFolderConfig(Frames: spec.Frames, Height: spec.Size, Width: spec.Size, FrameStride: spec.FrameStride,
+                                                           Grayscale: spec.Grayscale, Split: split, Seed: spec.Seed));
     }
 }
