@@ -84,6 +84,8 @@ public class VideoReaderTests
         Assert.Contains(dir.File("empty.mp4"), e.Message);
         Assert.Contains("empty", e.Message);
         Assert.Contains("expected a video", e.Message);
+        var missing = Assert.Throws<DataFileException>(() => VideoProbe.Probe(dir.File("nope.mp4")));
+        Assert.Contains("nope.mp4: file not found; expected a video file", missing.Message);
     }
 
     [Fact]
