@@ -10,6 +10,7 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     TrainCommand.Create(),
     ModelsCommand.Create(),
     RenderCommand.Create(),
+    NotebooksCommand.Create(),
 };
 
 try
