@@ -92,20 +92,22 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         while (stop is null)
         {
             long index = 0;
+            double rate = double.NaN;
             foreach (var batch in train.Epoch(_state.Epoch))
             {
                 using (batch)
                 {
                     if (index++ < _state.BatchInEpoch) continue;  // resume: this batch was used before the checkpoint
+                    rate = LearningRate();  // the rate this step uses (the scheduler moves it afterwards)
                     lastLosses = TrainOneStep(batch, train.BatchSize);
                 }
                 _state = _state with { Step = _state.Step + 1, BatchInEpoch = index, Seconds = Seconds() };
-                StepCompleted?.Invoke(new StepReport(_state.Step, _state.Epoch, _totalSteps, lastLosses, LearningRate(), _state.Seconds));
+                StepCompleted?.Invoke(new StepReport(_state.Step, _state.Epoch, _totalSteps, lastLosses, rate, _state.Seconds));
 
                 if (_state.Step % Settings.LogEvery == 0)
                 {
                     double perSecond = (_state.Step - lastLoggedStep) * train.BatchSize / Math.Max(1e-9, _state.Seconds - lastLogSeconds);
-                    LogTrain(lastLosses, perSecond);
+                    LogTrain(lastLosses, rate, perSecond);
                     (lastLoggedStep, lastLogSeconds) = (_state.Step, _state.Seconds);
                 }
                 if (validation is not null && Settings.ValidateEvery > 0 && _state.Step % Settings.ValidateEvery == 0)
@@ -275,9 +277,9 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
 
     double LearningRate() => Method.Optimizers.Values.FirstOrDefault()?.ParamGroups.FirstOrDefault()?.LearningRate ?? double.NaN;
 
-    void LogTrain(IReadOnlyDictionary<string, double> losses, double samplesPerSecond)
+    void LogTrain(IReadOnlyDictionary<string, double> losses, double rate, double samplesPerSecond)
     {
-        var values = new Dictionary<string, double>(losses) { ["lr"] = LearningRate(), ["samples_per_s"] = samplesPerSecond };
+        var values = new Dictionary<string, double>(losses) { ["lr"] = rate, ["samples_per_s"] = samplesPerSecond };
         Log(new MetricRecord(_state.Step, _state.Epoch, "train", _state.Seconds, values));
     }
 
