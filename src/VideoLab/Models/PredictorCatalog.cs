@@ -1,0 +1,36 @@
+namespace VideoLab.Models;
+
+/// <summary>
+/// The predictors of the registry. Each default is the OpenSTL Moving MNIST size (1 channel, 64×64, 10 → 10);
+/// every config implements <see cref="IPredictorConfig"/>, so a trainer fits it to a dataset with
+/// <see cref="FitToData"/> (or <c>((IPredictorConfig)config).WithData(...)</c>) before building.
+/// </summary>
+public static partial class ModelRegistry
+{
+    static partial void AddPredictors(List<ModelEntry> into)
+    {
+        into.Add(ModelEntry.Create("convlstm", ModelFamily.Rnn,
+            "ConvLSTM (Shi et al. 2015), OpenSTL's ConvLSTM-S",
+            new ConvLstmConfig(), ConvLstmConfig.Tiny, c => new ConvLstm(c)));
+        into.Add(ModelEntry.Create("convgru", ModelFamily.Rnn,
+            "ConvGRU (Ballas et al. 2016), ConvLSTM-S's stack with GRU cells",
+            new ConvGruConfig(), ConvGruConfig.Tiny, c => new ConvGru(c)));
+        into.Add(ModelEntry.Create("predrnn", ModelFamily.Rnn,
+            "PredRNN (Wang et al. 2017), spatiotemporal LSTM, OpenSTL's size",
+            new PredRnnConfig(), PredRnnConfig.Tiny, c => new PredRnn(c)));
+    }
+
+    /// <summary>Parameter counts OpenSTL publishes for its Moving MNIST configs, by registry name (README of OpenSTL, model zoo).</summary>
+    public static IReadOnlyDictionary<string, string> OpenStlParameters { get; } = new Dictionary<string, string>
+    {
+        ["convlstm"] = "15.0M",
+        ["predrnn"] = "23.8M",
+    };
+
+    /// <summary>
+    /// <paramref name="config"/> refitted to clips of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
+    /// with the given context and horizon; configs of models that are not predictors are returned unchanged.
+    /// </summary>
+    public static object FitToData(object config, int channels, int height, int width, int contextFrames, int horizon) =>
+        config is IPredictorConfig p ? p.WithData(channels, height, width, contextFrames, horizon) : config;
+}
