@@ -9,6 +9,9 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     InfoCommand.Create(),
     TrainCommand.Create(),
     ModelsCommand.Create(),
+    EvalCommand.Create(),
+    SampleCommand.Create(),
+    RunsCommand.Create(),
 };
 
 try
