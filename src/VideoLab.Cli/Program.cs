@@ -11,6 +11,9 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     ModelsCommand.Create(),
     RenderCommand.Create(),
     NotebooksCommand.Create(),
+    EvalCommand.Create(),
+    SampleCommand.Create(),
+    RunsCommand.Create(),
 };
 
 try
