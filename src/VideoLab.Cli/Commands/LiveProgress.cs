@@ -24,10 +24,12 @@ static class LiveProgress
                     task.Description = $"step {report.Step} · epoch {report.Epoch} · loss {smoothed:F5} · lr {report.LearningRate:G3}";
                     task.Value = Fraction(settings, report, train);
                 };
-                trainer.Validated += v => AnsiConsole.MarkupLineInterpolated(
-                    v.IsBest
-                        ? $"[grey]step {v.Record.Step}[/] validation: {TrainCommand.Describe(v.Record.Values)} [green](best)[/]"
-                        : $"[grey]step {v.Record.Step}[/] validation: {TrainCommand.Describe(v.Record.Values)}");
+                trainer.Validated += v =>
+                {
+                    var line = TrainCommand.Describe(v.Record.Values);
+                    if (v.IsBest) AnsiConsole.MarkupLineInterpolated($"[grey]step {v.Record.Step}[/] validation: {line} [green](best)[/]");
+                    else AnsiConsole.MarkupLineInterpolated($"[grey]step {v.Record.Step}[/] validation: {line}");
+                };
                 result = trainer.Fit(train, validation, cancel);
                 task.Value = task.MaxValue;
             });
