@@ -149,7 +149,7 @@ public static class RunGallery
             var val = SeriesTools.Downsample(MetricSeries.Of(runs[i].Metrics, key, MetricSeries.Validation, $"{names[i]} (val)"), options.MaxPoints);
             if (val.Count > 0)
                 traces.Add(Chart.Line<double, double, string>(val.X, val.Y, ShowMarkers: true, Name: val.Name, LineColor: color,
-                                                              MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash));
+                                                              MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false));
         }
         bool logY = runs.Any(r => SpansDecades(r.Metrics));
         return new ChartView(ChartLayout.Style(Chart.Combine(traces), key, "step", key, logY, width: 520, height: 340));
