@@ -80,6 +80,35 @@ public sealed class GalleryBrowserTests(ChromiumFixture chromium) : IClassFixtur
     }
 
     [Fact]
+    public async Task Frame_grids_codebook_and_attention_views_render_offline()
+    {
+        using var clip = new VideoLab.Data.BouncingShapes(new(Frames: 8, Size: 32, Count: 1)).GetClip(0);  // (8, 3, 32, 32)
+        using var context = clip.narrow(0, 0, 4);
+        using var truth = clip.narrow(0, 4, 4);
+        using var prediction = (truth * 0.8f).clamp(0, 1);
+        using var interpolation = TorchSharp.torch.linspace(0, 1, 5).reshape(1, 5, 1, 1, 1).expand(2, 5, 1, 16, 16).contiguous();
+        using var codebook = TorchSharp.torch.tensor(Enumerable.Range(0, 16 * 4).Select(i => (float)Math.Sin(i * 0.7)).ToArray(), [16, 4]);
+        using var attention = TorchSharp.torch.arange(16, TorchSharp.torch.float32).reshape(4, 4) / 16f;
+        var counts = Enumerable.Range(0, 16).Select(i => (long)(i % 5 == 0 ? 0 : i * 3)).ToArray();
+        var html = new HtmlPage("views")
+            .Add(FrameGrid.Create(context, truth, prediction))
+            .Add(InterpolationGrid.Create(interpolation))
+            .Add(VideoLab.Plots.HtmlBlocks.Row(CodebookCharts.Usage(counts, 480), CodebookCharts.Projection(codebook, counts, 420, 380)))
+            .Add(AttentionMap.Create(clip[0], attention))
+            .Save(Path.Combine(_root, "views.html"));
+        var (page, errors, blocked) = await Open(html);
+
+        Assert.Equal(3, await RenderedCharts(page, 3));
+        Assert.Equal(1, await page.Locator(".vl-chart .imagelayer image").CountAsync());  // the frame under the attention heatmap
+        Assert.Equal(16 + 10, await page.EvaluateAsync<int>(
+            "() => [...document.querySelectorAll('.vl-grid img')].filter(i => i.complete && i.naturalWidth > 0).length"));
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "views.png"), FullPage = true });
+        Assert.Empty(errors);
+        Assert.Empty(blocked);
+    }
+
+    [Fact]
     public async Task A_comparison_page_renders_offline_without_errors()
     {
         var a = TestRuns.Write(_root, "small-lr", steps: 200, lossScale: 1.0);
