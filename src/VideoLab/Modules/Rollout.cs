@@ -37,8 +37,8 @@ public static class Rollout
         return stack(outputs, 1);  // (B, horizon, C', H', W')
     }
 
-    /// <summary>Per sample: the true frame with probability p, otherwise the prediction.</summary>
-    static Tensor Mix(Tensor prediction, Tensor truth, double probability)
+    /// <summary>Per sample: the true frame with probability p, otherwise the prediction. Both (B, …).</summary>
+    public static Tensor Mix(Tensor prediction, Tensor truth, double probability)
     {
         if (probability >= 1) return truth;
         var shape = new long[prediction.dim()];

@@ -203,3 +203,23 @@ public sealed class FrameGruTests : PredictorContract
 {
     protected override string RegistryName => "framegru";
 }
+
+public sealed class SimVpTests : PredictorContract
+{
+    protected override string RegistryName => "simvp";
+}
+
+public sealed class TauTests : PredictorContract
+{
+    protected override string RegistryName => "tau";
+}
+
+public sealed class SimVpAttentionTests : PredictorContract
+{
+    protected override string RegistryName => "simvp-attention";
+}
+
+public sealed class VideoTransformerTests : PredictorContract
+{
+    protected override string RegistryName => "transformer";
+}
