@@ -34,6 +34,9 @@ public static partial class ModelRegistry
             "SimVP with divided space–time attention as translator",
             new SimVpConfig(Translator: SimVpTranslator.Attention), SimVpConfig.Tiny with { Translator = SimVpTranslator.Attention },
             c => new SimVp(c)));
+        into.Add(ModelEntry.Create("conv3d", ModelFamily.Cnn,
+            "3D-convolution encoder–decoder: the context volume to the future volume",
+            new Conv3dPredictorConfig(), Conv3dPredictorConfig.Tiny, c => new Conv3dPredictor(c)));
         into.Add(ModelEntry.Create("transformer", ModelFamily.Attention,
             "Video transformer: patch tokens, divided space–time attention (TimeSformer-style), causal in time",
             new VideoTransformerConfig(), VideoTransformerConfig.Tiny, c => new VideoTransformer(c)));

@@ -109,14 +109,7 @@ public sealed class SimVp : PredictorModule
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
-        var window = FitWindow(context);                                 // (B, T, C, H, W)
-        var passes = new List<Tensor>();
-        for (int done = 0; done < horizon; done += Config.ContextFrames)
-        {
-            window = OnePass(window);                                    // (B, T, C, H, W): the next T frames
-            passes.Add(window);
-        }
-        return cat(passes, 1).narrow(1, 0, horizon).MoveToOuterDisposeScope();  // (B, horizon, C, H, W)
+        return Rollout.InWindows(context, horizon, Config.ContextFrames, OnePass).MoveToOuterDisposeScope();  // (B, horizon, C, H, W)
     }
 
     /// <summary>T frames → the next T frames.</summary>
@@ -145,15 +138,5 @@ public sealed class SimVp : PredictorModule
         for (int i = 0; i < decoder.Count - 1; i++) z = decoder[i].call(z);
         var y = readout.call(decoder[decoder.Count - 1].call(z + skip)); // (B·T, C, H, W)
         return VideoShape.UnfoldTime(y, b);                              // (B, T, C, H, W)
-    }
-
-    /// <summary>Exactly T frames: the last T of a longer context, or a shorter one padded in front with its first frame.</summary>
-    Tensor FitWindow(Tensor context)                                     // (B, Tc, C, H, W)
-    {
-        int t = Config.ContextFrames;
-        long tc = context.shape[1];
-        if (tc >= t) return context.narrow(1, tc - t, t);
-        var first = context.narrow(1, 0, 1).expand(-1, t - tc, -1, -1, -1);  // (B, T − Tc, C, H, W)
-        return cat([first, context], 1);                                 // (B, T, C, H, W)
     }
 }

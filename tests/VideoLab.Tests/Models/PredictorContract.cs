@@ -217,9 +217,16 @@ public sealed class TauTests : PredictorContract
 public sealed class SimVpAttentionTests : PredictorContract
 {
     protected override string RegistryName => "simvp-attention";
+    protected override (int Steps, double LearningRate) Overfit => (300, 3e-3);
 }
 
 public sealed class VideoTransformerTests : PredictorContract
 {
     protected override string RegistryName => "transformer";
+    protected override (int Steps, double LearningRate) Overfit => (300, 3e-3);
+}
+
+public sealed class Conv3dPredictorTests : PredictorContract
+{
+    protected override string RegistryName => "conv3d";
 }
