@@ -95,6 +95,18 @@ public sealed class GanMethod : ITrainingMethod
         };
     }
 
+    /// <summary>
+    /// Clips to look at (the trainer's <c>ISampleMethod</c> contract): <c>sampled</c> (fixed seed, so
+    /// successive validations show the same latents), <c>fixed_content</c> (one content, several motions)
+    /// and <c>fixed_motion</c> (several contents, one motion).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Samples(Tensor batch) => new Dictionary<string, Tensor>
+    {
+        ["sampled"] = model.Sample(4, seed: 0, frames: (int)batch.shape[1]),
+        ["fixed_content"] = model.SampleFixedContent(4, seed: 1),
+        ["fixed_motion"] = model.SampleFixedMotion(4, seed: 2),
+    };
+
     /// <summary>One random frame per clip: <c>(B, T, C, H, W)</c> → <c>(B, C, H, W)</c> (MoCoGAN's image sampler).</summary>
     static Tensor RandomFrames(Tensor clips)
     {
