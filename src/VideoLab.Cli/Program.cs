@@ -8,6 +8,7 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
 {
     InfoCommand.Create(),
     TrainCommand.Create(),
+    DataCommand.Create(),
 };
 
 try
