@@ -7,9 +7,10 @@ using VideoLab.Media;
 using VideoLab.Runtime;
 using static TorchSharp.torch;
 
-//   options: --rounds N (default 3), --only generators|video
+//   options: --rounds N (default 3), --only generators|video, --threads N (torch's threads)
 int rounds = Option("--rounds") is { } r0 ? int.Parse(r0) : 3;
 string only = Option("--only") ?? "all";
+if (Option("--threads") is { } threads) TorchSharp.torch.set_num_threads(int.Parse(threads));  // torch's intra-op threads
 bool generators = only is "all" or "generators", videos = only is "all" or "video";
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 Console.WriteLine(Lab.Report());
