@@ -121,7 +121,7 @@ public sealed class MovingMnist : IClipDataset
     internal static float[] UnitFloats(ReadOnlySpan<byte> pixels)
     {
         var values = new float[pixels.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = pixels[i] * (1f / 255f);
+        for (int i = 0; i < values.Length; i++) values[i] = pixels[i] / 255f;
         return values;
     }
 
