@@ -9,6 +9,7 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     InfoCommand.Create(),
     TrainCommand.Create(),
     NotebooksCommand.Create(),
+    KernelCommand.Create(),
 };
 
 try
