@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VideoLab.Notebooks.Format;
-using VideoLab.Notebooks.Kernel;
 
 namespace VideoLab.Notebooks.Tests.Kernel;
 
@@ -12,8 +11,14 @@ public sealed class NbconvertTests
     {
         var folder = TestPaths.TempFolder("nbconvert");
         var prefix = Path.Combine(folder, "prefix");
-        var spec = KernelSpec.Install(KernelSpec.PrefixKernelsFolder(prefix), ["dotnet", TestPaths.CliDll]);
-        Assert.Equal(Path.Combine(prefix, "share", "jupyter", "kernels", "videolab", "kernel.json"), spec);
+        var install = await Processes.Run("dotnet", [TestPaths.CliDll, "kernel", "install", "--prefix", prefix], TimeSpan.FromMinutes(1));
+        Assert.True(install.ExitCode == 0, install.ToString());
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(prefix, "share", "jupyter", "kernels", "videolab", "kernel.json")))!;
+        Assert.Equal("C# (VideoLab)", (string?)spec["display_name"]);
+        Assert.Equal("C#", (string?)spec["language"]);
+        Assert.Equal("message", (string?)spec["interrupt_mode"]);
+        Assert.Equal([TestPaths.CliDll, "kernel", "run", "--connection-file", "{connection_file}"],
+                     spec["argv"]!.AsArray().Skip(1).Select(a => (string?)a));
 
         var notebook = Notebook.Create([
             ("markdown", "# Through Jupyter"),

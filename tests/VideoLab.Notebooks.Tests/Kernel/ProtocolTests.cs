@@ -80,8 +80,10 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Contains("WriteLine", completions.Content["matches"]!.AsArray().Select(m => (string?)m));
         Assert.Equal(8, (int?)completions.Content["cursor_start"]);
 
-        Send(_shell, "execute_request", Execute("while (!CancellationToken.IsCancellationRequested) Thread.Sleep(10);"));
-        Thread.Sleep(1000);
+        var loop = Send(_shell, "execute_request", Execute("Console.WriteLine(\"started\");\nwhile (!CancellationToken.IsCancellationRequested) Thread.Sleep(10);"));
+        // Interrupt once the cell is surely running: its first line has been published.
+        while (Receive(_iopub, TimeSpan.FromSeconds(60)) is { } message)
+            if (message.MessageType == "stream" && (string?)message.ParentHeader["msg_id"] == (string?)loop.Header["msg_id"]) break;
         Send(_control, "interrupt_request", new JsonObject());
         Assert.Equal("interrupt_reply", Receive(_control, TimeSpan.FromSeconds(10))?.MessageType);
         var interrupted = Receive(_shell, TimeSpan.FromSeconds(30))!;
