@@ -105,7 +105,15 @@ public sealed class KernelServer : IDisposable
             _log.WriteLine("videolab kernel: ignored a message with a wrong signature.");
             return;
         }
-        Handle(socket, message);
+        try
+        {
+            Handle(socket, message);
+        }
+        catch (Exception e)
+        {
+            // A failing request must not take the socket thread (and with it the kernel) down.
+            _log.WriteLine($"videolab kernel: {message.MessageType} failed: {e}");
+        }
     }
 
     void Handle(RouterSocket socket, JupyterMessage request)
@@ -258,7 +266,14 @@ public sealed class KernelServer : IDisposable
     {
         // The topic frame lets subscribers filter; Jupyter clients subscribe to everything.
         var message = JupyterMessage.Create(type, content, _session, parent, identities: [System.Text.Encoding.UTF8.GetBytes(type)]);
-        lock (_iopubGate) SendOn(_iopub, message);
+        lock (_iopubGate)
+        {
+            try { SendOn(_iopub, message); }
+            catch (Exception e) when (e is ObjectDisposedException or TerminatingException)
+            {
+                // Text written by a notebook's background thread after shutdown has nowhere to go.
+            }
+        }
     }
 
     /// <summary>A cell's outputs as iopub messages, with the execute request as their parent.</summary>

@@ -113,8 +113,8 @@ public sealed class ProtocolTests : IAsyncLifetime
 
     JupyterMessage? Receive(NetMQSocket socket, TimeSpan timeout)
     {
-        List<byte[]>? frames = null;
-        return socket.TryReceiveMultipartBytes(timeout, ref frames) ? JupyterMessage.FromFrames(frames!, _signer) : null;
+        var frames = new List<byte[]>();
+        return socket.TryReceiveMultipartBytes(timeout, ref frames) ? JupyterMessage.FromFrames(frames, _signer) : null;
     }
 
     /// <summary>The iopub messages caused by one request, up to its idle status.</summary>
