@@ -15,6 +15,7 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     SampleCommand.Create(),
     RunsCommand.Create(),
     DataCommand.Create(),
+    KernelCommand.Create(),
 };
 
 try
