@@ -35,6 +35,7 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<model>-<data>-<timestamp>)." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoints/last every N steps.", DefaultValueFactory = _ => 100 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate (and write samples) every N steps.", DefaultValueFactory = _ => 100 };
+        var validationBatches = new Option<int>("--validation-batches") { Description = "Batches per validation (from the last 64 clips, held out).", DefaultValueFactory = _ => 4 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (its config.json gives model, data and settings; a new budget may be given)." };
         var clipGrad = new Option<double?>("--clip-grad") { Description = "Clip the gradient norm to this value." };
         var context = new Option<int?>("--context") { Description = "Context frames (default: half the clip)." };
@@ -46,14 +47,14 @@ public static class TrainCommand
         var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
         {
             model, data, size, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
-            validateEvery, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
+            validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
         };
         command.SetAction(parse =>
         {
             var request = new TrainRequest(
                 parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(steps), parse.GetValue(epochs),
                 parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(weightDecay), parse.GetValue(schedule),
-                parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery),
+                parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
                 parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
                 parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
             return CliErrors.Guard(() => Run(request));
@@ -64,7 +65,7 @@ public static class TrainCommand
     /// <summary>Everything the command line says.</summary>
     sealed record TrainRequest(string Model, string Data, ModelSize Size, long? Steps, int? Epochs, double? Minutes, int BatchSize,
                                double LearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
-                               int ValidateEvery, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
+                               int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
                                int Frames, int ImageSize);
 
     static int Run(TrainRequest r)
@@ -72,6 +73,7 @@ public static class TrainCommand
         if (r.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {r.BatchSize}.");
         if (r.Frames < 2) throw new CliException($"--frames must be at least 2 (context and future), got {r.Frames}.");
         if (r.ImageSize < 4) throw new CliException($"--image-size must be at least 4, got {r.ImageSize}.");
+        if (r.ValidationBatches <= 0) throw new CliException($"--validation-batches must be positive, got {r.ValidationBatches}.");
         if (r.LearningRate <= 0) throw new CliException($"--lr must be positive, got {r.LearningRate}.");
 
         // A new run, or the saved description of the run to resume; the budget may be extended.
@@ -85,7 +87,7 @@ public static class TrainCommand
         bool anyBudget = r.Steps is not null || r.Epochs is not null || r.Minutes is not null;
         var settings = previous is null
             ? new TrainerSettings(Steps: r.Steps, Epochs: r.Epochs, Minutes: anyBudget ? r.Minutes : 3, Seed: r.Seed,
-                                  ValidateEvery: r.ValidateEvery, CheckpointEvery: r.CheckpointEvery, ClipGradNorm: r.ClipGrad, Schedule: r.Schedule)
+                                  ValidateEvery: r.ValidateEvery, ValidationBatches: r.ValidationBatches, CheckpointEvery: r.CheckpointEvery, ClipGradNorm: r.ClipGrad, Schedule: r.Schedule)
             : anyBudget ? previous.Training with { Steps = r.Steps, Epochs = r.Epochs, Minutes = r.Minutes } : previous.Training;
         settings.Validate();
 
