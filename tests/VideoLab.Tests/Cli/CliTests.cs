@@ -33,6 +33,7 @@ public class CliTests
         Assert.Equal(TrainCommand.BadInput, Videolab("train", "--batch-size", "0", "--steps", "1"));
         Assert.Equal(TrainCommand.BadInput, Videolab("eval", "--checkpoint", "/nonexistent/run"));
         Assert.Equal(TrainCommand.BadInput, Videolab("runs", "list", "--dir", "/nonexistent/runs"));
+        Assert.Equal(TrainCommand.BadInput, Videolab("train", "--set", "hiddenChannels", "--steps", "1"));
     }
 
     [Fact]
@@ -57,10 +58,11 @@ public class CliTests
             var runs = TrainingFixtures.TempDirectory();
             var run = Path.Combine(runs, "tiny");
             string[] small = ["--frames", "6", "--image-size", "16", "--batch-size", "4"];
-            Assert.Equal(0, Videolab(["train", "--model", "convlstm", "--size", "tiny", "--steps", "3", "--out", run,
+            Assert.Equal(0, Videolab(["train", "--model", "convlstm", "--size", "tiny", "--set", "hiddenChannels=6", "--steps", "3", "--out", run,
                                       "--validate-every", "3", "--validation-batches", "1", "--checkpoint-every", "3", .. small]));
             var written = Run.Load(run);
             Assert.Equal("convlstm", written.Config.Model!.Name);
+            Assert.Contains("\"hiddenChannels\": 6", written.Config.Model.ConfigJson);
             Assert.Equal(3, Checkpoint.ReadHeader(written.LastCheckpoint!).State.Step);
             Assert.Single(written.Split("val"));
 
