@@ -155,6 +155,7 @@ public static class TrainCommand
         s.Minutes is double m ? $"{m:G3} minutes" : null,
     }.Where(x => x is not null));
 
+    /// <summary>"loss 0.01, mse 23.4, …": the overall values (per-horizon keys such as "mse@3" are left to charts and eval).</summary>
     internal static string Describe(IReadOnlyDictionary<string, double> values) =>
-        string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:G4}"));
+        string.Join(", ", values.Where(kv => !kv.Key.Contains('@')).Select(kv => $"{kv.Key} {kv.Value:G4}"));
 }
