@@ -18,6 +18,12 @@ public static partial class ModelRegistry
         into.Add(ModelEntry.Create("predrnn", ModelFamily.Rnn,
             "PredRNN (Wang et al. 2017), spatiotemporal LSTM, OpenSTL's size",
             new PredRnnConfig(), PredRnnConfig.Tiny, c => new PredRnn(c)));
+        into.Add(ModelEntry.Create("framelstm", ModelFamily.Rnn,
+            "CNN encoder → LSTM over frame vectors → CNN decoder",
+            new FrameRnnConfig(), FrameRnnConfig.Tiny, c => new FrameRnn(c)));
+        into.Add(ModelEntry.Create("framegru", ModelFamily.Rnn,
+            "CNN encoder → GRU over frame vectors → CNN decoder",
+            new FrameRnnConfig(Cell: FrameRnnCell.Gru), FrameRnnConfig.Tiny with { Cell = FrameRnnCell.Gru }, c => new FrameRnn(c)));
     }
 
     /// <summary>Parameter counts OpenSTL publishes for its Moving MNIST configs, by registry name (README of OpenSTL, model zoo).</summary>

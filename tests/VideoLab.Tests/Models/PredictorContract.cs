@@ -193,3 +193,13 @@ public sealed class PredRnnTests : PredictorContract
 {
     protected override string RegistryName => "predrnn";
 }
+
+public sealed class FrameLstmTests : PredictorContract
+{
+    protected override string RegistryName => "framelstm";
+}
+
+public sealed class FrameGruTests : PredictorContract
+{
+    protected override string RegistryName => "framegru";
+}

@@ -1,0 +1,115 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using VideoLab.Models;
+using VideoLab.Modules;
+using static TorchSharp.torch;
+
+namespace VideoLab.Training;
+
+/// <summary>
+/// Trains a <see cref="MoCoGan"/> (Tulyakov et al. 2018) with alternating updates: one discriminator
+/// step (D_I on one random frame per clip, D_V on whole clips, real against generated), then one
+/// generator step against both discriminators. Loss: <see cref="MoCoGanConfig.Loss"/> (non-saturating
+/// or hinge). Adam with β = (0.5, 0.999) as in DCGAN/MoCoGAN; the discriminators' learning rate is
+/// <see cref="MethodSettings.DiscriminatorLearningRate"/> (two time-scale update rule, Heusel et al. 2017)
+/// or the generator's. Weight decay, when set, is decoupled (AdamW).
+/// </summary>
+public sealed class GanMethod : ITrainingMethod
+{
+    readonly MoCoGan model;
+    readonly optim.Optimizer generatorOptimizer, discriminatorOptimizer;
+    readonly Parameter[] generatorParameters, discriminatorParameters;
+
+    public GanMethod(MoCoGan model, MethodSettings settings)
+    {
+        this.model = model;
+        generatorParameters = model.Generator.parameters().ToArray();
+        discriminatorParameters = model.ImageDiscriminator.parameters().Concat(model.VideoDiscriminator.parameters()).ToArray();
+        generatorOptimizer = optim.AdamW(generatorParameters, settings.LearningRate, beta1: 0.5, beta2: 0.999, weight_decay: settings.WeightDecay);
+        discriminatorOptimizer = optim.AdamW(discriminatorParameters, settings.DiscriminatorLearningRate ?? settings.LearningRate,
+                                             beta1: 0.5, beta2: 0.999, weight_decay: settings.WeightDecay);
+        Modules = new Dictionary<string, nn.Module> { ["model"] = model };
+        Optimizers = new Dictionary<string, optim.Optimizer> { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
+    }
+
+    public IReadOnlyDictionary<string, nn.Module> Modules { get; }
+    public IReadOnlyDictionary<string, optim.Optimizer> Optimizers { get; }
+
+    /// <summary>A discriminator step then a generator step. Logged: <c>loss</c> (the generator's), <c>loss_d</c>, <c>loss_g</c>, mean logits <c>d_real</c>, <c>d_fake</c>.</summary>
+    public IReadOnlyDictionary<string, double> TrainStep(Tensor batch, StepContext context)
+    {
+        var d = DiscriminatorStep(batch, context);
+        var g = GeneratorStep(batch.shape[0], (int)batch.shape[1], context);
+        return new Dictionary<string, double>(d) { ["loss"] = g["loss_g"], ["loss_g"] = g["loss_g"] };
+    }
+
+    /// <summary>Updates only the discriminators: real clips against clips generated without gradient.</summary>
+    public IReadOnlyDictionary<string, double> DiscriminatorStep(Tensor real, StepContext context)
+    {
+        VideoShape.Check(real, "GanMethod batch", model.Config.Channels, model.Config.ImageSize, model.Config.ImageSize);
+        Tensor fake;
+        using (no_grad())
+            fake = model.Generator.call(model.Generator.DrawLatents((int)real.shape[0], (int)real.shape[1]));  // (B, T, C, H, W)
+        var (lossImage, realImage, fakeImage) = DiscriminatorLoss(model.ImageDiscriminator.call(RandomFrames(real)), model.ImageDiscriminator.call(RandomFrames(fake)));
+        var (lossVideo, realVideo, fakeVideo) = DiscriminatorLoss(model.VideoDiscriminator.call(real), model.VideoDiscriminator.call(fake));
+        var loss = lossImage + lossVideo;
+        discriminatorOptimizer.zero_grad();
+        loss.backward();
+        context.ClipAndStep(discriminatorOptimizer, discriminatorParameters);
+        return new Dictionary<string, double>
+        {
+            ["loss_d"] = loss.item<float>(),
+            ["d_real"] = (realImage + realVideo) / 2,
+            ["d_fake"] = (fakeImage + fakeVideo) / 2,
+        };
+    }
+
+    /// <summary>Updates only the generator: fools both discriminators with <paramref name="count"/> new clips of <paramref name="frames"/> frames.</summary>
+    public IReadOnlyDictionary<string, double> GeneratorStep(long count, int frames, StepContext context)
+    {
+        var fake = model.Generator.call(model.Generator.DrawLatents((int)count, frames));  // (B, T, C, H, W)
+        var loss = GeneratorLoss(model.ImageDiscriminator.call(RandomFrames(fake)))
+                 + GeneratorLoss(model.VideoDiscriminator.call(fake));
+        generatorOptimizer.zero_grad();
+        loss.backward();
+        context.ClipAndStep(generatorOptimizer, generatorParameters);
+        discriminatorOptimizer.zero_grad();  // the backward pass also filled D's gradients: drop them
+        return new Dictionary<string, double> { ["loss_g"] = loss.item<float>() };
+    }
+
+    /// <summary>Both losses on a validation batch and freshly generated clips, without updates.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor batch)
+    {
+        VideoShape.Check(batch, "GanMethod validation batch", model.Config.Channels, model.Config.ImageSize, model.Config.ImageSize);
+        var fake = model.Generator.call(model.Generator.DrawLatents((int)batch.shape[0], (int)batch.shape[1]));
+        var fakeFrames = RandomFrames(fake);
+        var (lossImage, realImage, fakeImage) = DiscriminatorLoss(model.ImageDiscriminator.call(RandomFrames(batch)), model.ImageDiscriminator.call(fakeFrames));
+        var (lossVideo, realVideo, fakeVideo) = DiscriminatorLoss(model.VideoDiscriminator.call(batch), model.VideoDiscriminator.call(fake));
+        var lossG = GeneratorLoss(model.ImageDiscriminator.call(fakeFrames)) + GeneratorLoss(model.VideoDiscriminator.call(fake));
+        return new Dictionary<string, double>
+        {
+            ["loss"] = lossG.item<float>(),
+            ["loss_d"] = (lossImage + lossVideo).item<float>(),
+            ["d_real"] = (realImage + realVideo) / 2,
+            ["d_fake"] = (fakeImage + fakeVideo) / 2,
+        };
+    }
+
+    /// <summary>One random frame per clip: <c>(B, T, C, H, W)</c> → <c>(B, C, H, W)</c> (MoCoGAN's image sampler).</summary>
+    static Tensor RandomFrames(Tensor clips)
+    {
+        var index = randint(clips.shape[1], [clips.shape[0]], device: clips.device);  // (B)
+        return clips[arange(clips.shape[0], device: clips.device), index];             // (B, C, H, W)
+    }
+
+    (Tensor Loss, double Real, double Fake) DiscriminatorLoss(Tensor real, Tensor fake)
+    {
+        var loss = model.Config.Loss == GanLoss.Hinge
+            ? nn.functional.relu(1 - real).mean() + nn.functional.relu(1 + fake).mean()
+            : nn.functional.softplus(-real).mean() + nn.functional.softplus(fake).mean();
+        return (loss, real.mean().item<float>(), fake.mean().item<float>());
+    }
+
+    Tensor GeneratorLoss(Tensor fake) =>
+        model.Config.Loss == GanLoss.Hinge ? -fake.mean() : nn.functional.softplus(-fake).mean();
+}

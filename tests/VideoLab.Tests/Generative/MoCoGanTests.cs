@@ -1,0 +1,122 @@
+using VideoLab.Models;
+using VideoLab.Modules;
+using VideoLab.Training;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tests.Generative;
+
+public class MoCoGanTests
+{
+    static readonly MoCoGanConfig Tiny = new(Channels: 1, ImageSize: 16, Frames: 4, ContentDim: 8, MotionDim: 4, NoiseDim: 4,
+                                            GeneratorWidth: 8, DiscriminatorWidth: 8);
+    static readonly StepContext Step0 = new(0, 0, null, null);
+
+    static Dictionary<string, Tensor> Snapshot(nn.Module module) =>
+        module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+
+    static List<string> Changed(nn.Module module, Dictionary<string, Tensor> before) =>
+        module.named_parameters().Where(p => !TensorCompare.Same(p.parameter.detach(), before[p.name])).Select(p => p.name).ToList();
+
+    [Fact]
+    public void Samples_have_the_video_layout_and_values_in_the_unit_range()
+    {
+        using var gan = new MoCoGan(Tiny);
+        gan.eval();
+        using var clips = gan.Sample(3, seed: 7);
+        Assert.Equal(new long[] { 3, 4, 1, 16, 16 }, clips.shape);
+        Assert.True(clips.min().item<float>() >= 0f && clips.max().item<float>() <= 1f);
+        using var longer = gan.Sample(2, seed: 7, frames: 9);
+        Assert.Equal(new long[] { 2, 9, 1, 16, 16 }, longer.shape);
+    }
+
+    [Fact]
+    public void Discriminators_give_one_score_per_sample()
+    {
+        using var gan = new MoCoGan(Tiny);
+        using var frames = rand(5, 1, 16, 16);
+        using var clips = rand(new long[] { 3, 4, 1, 16, 16 });
+        using var longClips = rand(new long[] { 2, 7, 1, 16, 16 });
+        Assert.Equal(new long[] { 5 }, gan.ImageDiscriminator.call(frames).shape);
+        Assert.Equal(new long[] { 3 }, gan.VideoDiscriminator.call(clips).shape);
+        Assert.Equal(new long[] { 2 }, gan.VideoDiscriminator.call(longClips).shape);
+        Assert.Throws<VideoShapeException>(() => gan.VideoDiscriminator.call(frames));
+    }
+
+    [Theory]
+    [InlineData(GanLoss.NonSaturating)]
+    [InlineData(GanLoss.Hinge)]
+    public void A_discriminator_step_changes_only_the_discriminators_and_a_generator_step_only_the_generator(GanLoss loss)
+    {
+        using var gan = new MoCoGan(Tiny with { Loss = loss });
+        gan.train();
+        var method = new GanMethod(gan, new MethodSettings(LearningRate: 1e-2, DiscriminatorLearningRate: 2e-2));
+        using var real = rand(new long[] { 2, 4, 1, 16, 16 });
+
+        var g0 = Snapshot(gan.Generator);
+        var di0 = Snapshot(gan.ImageDiscriminator);
+        var dv0 = Snapshot(gan.VideoDiscriminator);
+        var dStep = method.DiscriminatorStep(real, Step0);
+        Assert.True(double.IsFinite(dStep["loss_d"]));
+        Assert.Empty(Changed(gan.Generator, g0));
+        // Both discriminators learn. (Not necessarily every tensor: under the hinge loss the score
+        // bias gets exactly zero gradient while every real score is < 1 and every fake one > −1.)
+        Assert.NotEmpty(Changed(gan.ImageDiscriminator, di0));
+        Assert.NotEmpty(Changed(gan.VideoDiscriminator, dv0));
+
+        var g1 = Snapshot(gan.Generator);
+        var di1 = Snapshot(gan.ImageDiscriminator);
+        var dv1 = Snapshot(gan.VideoDiscriminator);
+        var gStep = method.GeneratorStep(2, 4, Step0);
+        Assert.True(double.IsFinite(gStep["loss_g"]));
+        Assert.Empty(Changed(gan.ImageDiscriminator, di1));
+        Assert.Empty(Changed(gan.VideoDiscriminator, dv1));
+        Assert.NotEmpty(Changed(gan.Generator, g1));
+        // The GRU (motion path) and the image generator both learn.
+        Assert.Contains(Changed(gan.Generator, g1), n => n.StartsWith("motion"));
+        Assert.Contains(Changed(gan.Generator, g1), n => n.StartsWith("image"));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_samples_and_another_seed_other_samples()
+    {
+        using var gan = new MoCoGan(Tiny);
+        gan.eval();
+        using var a = gan.Sample(2, seed: 11);
+        using var b = gan.Sample(2, seed: 11);
+        using var c = gan.Sample(2, seed: 12);
+        Assert.True(TensorCompare.Same(a, b));
+        Assert.False(TensorCompare.Same(a, c));
+    }
+
+    [Fact]
+    public void Fixed_content_sampling_and_interpolation_keep_what_they_promise()
+    {
+        using var gan = new MoCoGan(Tiny);
+        gan.eval();
+        using var sameContent = gan.SampleFixedContent(3, seed: 5);
+        Assert.Equal(new long[] { 3, 4, 1, 16, 16 }, sameContent.shape);
+        Assert.False(TensorCompare.Same(sameContent[0], sameContent[1]));  // motions differ
+
+        using var a = gan.DrawContent(1);
+        using var b = gan.DrawContent(2);
+        using var path = gan.Interpolate(a, b, steps: 4, motionSeed: 3);
+        Assert.Equal(new long[] { 4, 4, 1, 16, 16 }, path.shape);
+        using var again = gan.Interpolate(a, b, steps: 4, motionSeed: 3);
+        Assert.True(TensorCompare.Same(path, again));
+        using var reversed = gan.Interpolate(b, a, steps: 4, motionSeed: 3);
+        Assert.True(path[0].allclose(reversed[3], rtol: 1e-4, atol: 1e-5));  // endpoints are the pure contents
+        Assert.Throws<ArgumentException>(() => gan.Interpolate(a, b, steps: 1));
+    }
+
+    [Fact]
+    public void Spectral_norm_estimates_the_largest_singular_value_after_a_few_training_passes()
+    {
+        using var layer = SpectralNormLayer.Conv2d(3, 6, 3, stride: 1, padding: 1);
+        layer.train();
+        using var x = rand(2, 3, 8, 8);
+        for (int i = 0; i < 30; i++) layer.call(x).Dispose();
+        var weight = layer.parameters().First(p => p.dim() == 4);
+        using var exact = linalg.svdvals(weight.detach().flatten(1)).max();
+        Assert.Equal(exact.item<float>(), layer.Sigma(), 0.02 * exact.item<float>());
+    }
+}
