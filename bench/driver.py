@@ -31,20 +31,34 @@ FASHION = Path("/usr/share/datasets/fashion-mnist")
 OPENSTL = {"convlstm": ("ConvLSTM-S", "15.0M", "56.8G"), "predrnn": ("PredRNN", "23.8M", "116.0G"),
            "simvp": ("SimVP+gSTA-S", "46.8M", "16.5G")}
 MODELS = ["convlstm", "convgru", "predrnn"]
+SIZE_NOTES = {
+    "convlstm": "same computation, FLOPs equal; OpenSTL's ConvLSTMCell also creates two convolutions its forward never "
+                "uses (conv_o 2h->h 5x5, conv_last 2h->h 1x1: 851,968 params per layer x 4 = 3.41M), see Models/ConvLstm.cs",
+    "convgru": "no OpenSTL counterpart; ConvLSTM-S's stack with GRU cells",
+    "predrnn": "the same layers, plus 7x128 input-convolution biases per layer",
+    "vqvae": "no OpenSTL counterpart; VqVaeConfig defaults (width 128, 2 residual blocks, 512 codes x 64) on a "
+             "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
+}
+# The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
+MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "vqvae", "mocogan"]
 OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/ConvLSTM.py and PredRNN.py
+# Per-model changes to a profile's sizes. The VQ-VAE (no OpenSTL counterpart) reconstructs 16-frame clips:
+# layers = residual blocks, hidden = encoder/decoder width; VqVaeConfig's defaults for the size section.
+SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
+THROUGHPUT_MODELS = [(m, {}) for m in MODELS] + [("vqvae", dict(layers=2, context=8, horizon=8))]
 
 PROFILES = {
     # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
     # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
     "full": dict(threads=2,
                  throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=3, reps=3),
-                 memory=dict(batch=4, layers=2, hidden=16, kernel=5, patch=4, warmup=50, steps=2000, every=100, threads=1),
+                 memory=dict(batch=2, frames=20, height=16, warmup=50, steps=2000, every=100, threads=1),
                  quality=dict(batch=16, layers=2, hidden=32, kernel=5, patch=4, cpu_seconds=150, threads=1,
                               train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
-                  memory=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=5, steps=40, every=10, threads=1),
+                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
                                train_clips=200, test_clips=40)),
 }
@@ -82,24 +96,25 @@ def spread(values):
 
 def section_size(profile):
     rows = []
-    for model in MODELS:
-        opts = dict(model=model, **OPENSTL_SIZE)
+    for model, size in SIZE_MODELS:
+        opts = dict(model=model, **size)
         vl, pt = call("videolab", "size", opts, 1), call("pytorch", "size", opts, 1)
         assert vl["params"] == pt["params"], f"{model}: VideoLab {vl['params']} params, PyTorch mirror {pt['params']}"
         name, params, flops = OPENSTL.get(model, ("-", "-", "-"))
-        rows.append(dict(model=model, size=OPENSTL_SIZE, params=vl["params"], params_peer=pt["params"],
+        rows.append(dict(model=model, size=size, params=vl["params"], params_peer=pt["params"],
                          flops=vl["flops"], flops_peer_hooks=pt["flops"], openstl_name=name,
                          openstl_params=params, openstl_flops=flops))
-        print(f"size {model}: {vl['params']:,} params (peer {pt['params']:,}), {vl['flops'] / 1e9:.1f} GFLOPs", flush=True)
+        print(f"size {model}: {vl['params']:,} params (peer {pt['params']:,}), {pt['flops'] / 1e9:.1f} GFLOPs", flush=True)
     return rows
 
 
 def section_throughput(profile):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
-    for model in MODELS:
+    for model, change in THROUGHPUT_MODELS:
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
+        opts.update(change)
         for verb in ("train-speed", "infer-speed"):
             runs = {"videolab": [], "pytorch": []}
             params = {}
@@ -119,7 +134,7 @@ def section_throughput(profile):
                        pytorch_per_s=spread([1 / x for x in runs["pytorch"]]),
                        videolab_clips_per_s=spread([s["batch"] / x for x in runs["videolab"]]),
                        pytorch_clips_per_s=spread([s["batch"] / x for x in runs["pytorch"]]),
-                       ratio=spread(ratios), load_1min=loads)
+                       ratio=spread(ratios), load_1min=loads, options=opts)
             rows.append(row)
             print(f"{verb} {model}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
@@ -130,12 +145,13 @@ def section_throughput(profile):
 def section_memory(profile):
     s = profile["memory"]
     rows = []
-    for model in MODELS:
+    for model in MEMORY_MODELS:
         opts = {k: v for k, v in s.items() if k != "threads"}
         r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
         rss = r["rss_kib"]
         growth = (rss[-1] - rss[0]) / rss[0] * 100
         rows.append(dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], rss_kib=rss,
+                         method=r["method"], clip=r["clip"],
                          start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024, max_mib=max(rss) / 1024,
                          growth_percent=growth, seconds=r["seconds"], passed=growth <= 3.0))
         print(f"memory {model}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {r['steps']} steps "
@@ -207,11 +223,12 @@ def markdown(r):
         out += ["## Model size at OpenSTL's Moving MNIST configurations", "",
                 "FLOPs: multiply-adds of one forward pass over one 10 -> 10 clip (fvcore's convention, as OpenSTL), "
                 "counted analytically in C# and with forward hooks on the PyTorch mirror.", "",
-                "| model | params (VideoLab = PyTorch mirror) | GFLOPs (analytic / hooks) | OpenSTL | OpenSTL params | OpenSTL FLOPs |",
-                "| --- | ---: | ---: | --- | ---: | ---: |"]
+                "| model | params (VideoLab = PyTorch mirror) | GFLOPs (analytic / hooks) | OpenSTL | OpenSTL params | OpenSTL FLOPs | note |",
+                "| --- | ---: | ---: | --- | ---: | ---: | --- |"]
         for x in r["size"]:
-            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {x['flops'] / 1e9:.1f} / {x['flops_peer_hooks'] / 1e9:.1f} "
-                       f"| {x['openstl_name']} | {x['openstl_params']} | {x['openstl_flops']} |")
+            analytic = f"{x['flops'] / 1e9:.1f}" if isinstance(x["flops"], (int, float)) else "-"
+            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {analytic} / {x['flops_peer_hooks'] / 1e9:.1f} "
+                       f"| {x['openstl_name']} | {x['openstl_params']} | {x['openstl_flops']} | {SIZE_NOTES.get(x['model'], '')} |")
         out.append("")
     if "throughput" in r:
         t = p["throughput"]
@@ -221,6 +238,7 @@ def markdown(r):
                 f"repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} warm-up + "
                 f"{t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
+                "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
                 "| model | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
                 "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
@@ -233,11 +251,14 @@ def markdown(r):
     if "memory" in r:
         m = p["memory"]
         out += ["## Resident memory over training (VideoLab)", "",
-                f"VmRSS after {m['warmup']} warm-up steps and after {m['steps']} more training steps; batch {m['batch']}, "
-                f"{m['layers']} layers x {m['hidden']} hidden, 64x64, 10 -> 10, {m['threads']} thread. Target: growth <= 3%.", "",
-                "| model | start MiB | end MiB | max MiB | growth | verdict |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+                f"VmRSS after {m['warmup']} warm-up steps and after {m['steps']} more steps of the library's own training "
+                f"method (each step in a dispose scope, as the Trainer runs it); registered models at their tiny size fitted "
+                f"to {m['frames']} frames of {m['height']}x{m['height']} (10 -> 10 for predictors), batch {m['batch']}, "
+                f"{m['threads']} thread. Target: growth <= 3%.", "",
+                "| model | method | params | start MiB | end MiB | max MiB | growth | verdict |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         for x in r["memory"]:
-            out.append(f"| {x['model']} | {x['start_mib']:.0f} | {x['end_mib']:.0f} | {x['max_mib']:.0f} | "
+            out.append(f"| {x['model']} | {x['method']} | {x['params']:,} | {x['start_mib']:.0f} | {x['end_mib']:.0f} | {x['max_mib']:.0f} | "
                        f"{x['growth_percent']:+.2f}% | {'flat' if x['passed'] else 'GROWS'} |")
         out.append("")
     if "quality" in r:

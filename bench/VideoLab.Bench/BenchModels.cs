@@ -22,7 +22,9 @@ public static class BenchModels
             "convlstm" => new ConvLstm(new ConvLstmConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
             "convgru" => new ConvGru(new ConvGruConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
             "predrnn" => new PredRnn(new PredRnnConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
-            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn)."),
+            // layers = residual blocks, hidden = encoder/decoder width; the clip is context + horizon frames.
+            "vqvae" => new VqVae(new VqVaeConfig(c, hidden, layers, o.Int("embedding", 64), o.Int("codes", 512))),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, vqvae)."),
         };
     }
 

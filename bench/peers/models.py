@@ -140,9 +140,108 @@ class RecurrentPredictor(nn.Module):
         return merge_patches(rollout(frames, self.horizon, step), self.patch)  # (B, horizon, C, H, W)
 
 
+class ResBlock3d(nn.Module):
+    """Modules/ResBlock3d.cs: x + Conv1(ReLU(BN(Conv3(ReLU(BN(x)))))), inner width C/2, no conv biases."""
+
+    def __init__(self, c):
+        super().__init__()
+        inner = max(1, c // 2)
+        self.norm1, self.conv1 = nn.BatchNorm3d(c), nn.Conv3d(c, inner, 3, padding=1, bias=False)
+        self.norm2, self.conv2 = nn.BatchNorm3d(inner), nn.Conv3d(inner, c, 1, bias=False)
+
+    def forward(self, x):
+        h = self.conv1(F.relu(self.norm1(x)))
+        return x + self.conv2(F.relu(self.norm2(h)))
+
+
+class VectorQuantizer(nn.Module):
+    """Modules/VectorQuantizer.cs: nearest code, straight-through, commitment, EMA codebook, dead-code restarts."""
+
+    def __init__(self, k, d, beta=0.25, decay=0.99, threshold=1.0, eps=1e-5):
+        super().__init__()
+        self.k, self.d, self.beta, self.decay, self.threshold, self.eps = k, d, beta, decay, threshold, eps
+        self.register_buffer("codebook", torch.randn(k, d))
+        self.register_buffer("ema_count", torch.ones(k))
+        self.register_buffer("ema_sum", self.codebook.clone())
+        self.register_buffer("initialised", torch.zeros(1))
+
+    def nearest(self, flat):
+        distances = flat.pow(2).sum(1, keepdim=True) - 2 * flat @ self.codebook.t() + self.codebook.pow(2).sum(1).unsqueeze(0)
+        return distances.argmin(1)
+
+    def random_rows(self, flat, count):
+        order = torch.randperm(flat.shape[0])[:count] if flat.shape[0] >= count else torch.randint(flat.shape[0], (count,))
+        return flat[order.to(flat.device)]
+
+    @torch.no_grad()
+    def update(self, flat, one_hot):
+        self.ema_count.mul_(self.decay).add_(one_hot.sum(0), alpha=1 - self.decay)
+        self.ema_sum.mul_(self.decay).add_(one_hot.t() @ flat, alpha=1 - self.decay)
+        total = self.ema_count.sum()
+        smoothed = (self.ema_count + self.eps) / (total + self.k * self.eps) * total
+        self.codebook.copy_(self.ema_sum / smoothed.unsqueeze(1))
+        dead = self.ema_count < self.threshold
+        if int(dead.sum()) == 0:
+            return
+        fresh = self.random_rows(flat, self.k)
+        self.codebook.copy_(torch.where(dead.unsqueeze(1), fresh, self.codebook))
+        self.ema_sum.copy_(torch.where(dead.unsqueeze(1), fresh * self.threshold, self.ema_sum))
+        self.ema_count.copy_(torch.where(dead, torch.full_like(self.ema_count, self.threshold), self.ema_count))
+
+    def forward(self, z):
+        b, d, t, h, w = z.shape
+        flat = z.permute(0, 2, 3, 4, 1).reshape(-1, d)  # (N, D)
+        if self.training and float(self.initialised) == 0:
+            with torch.no_grad():
+                rows = self.random_rows(flat.detach(), self.k)
+                self.codebook.copy_(rows); self.ema_sum.copy_(rows); self.ema_count.fill_(1); self.initialised.fill_(1)
+        codes = self.nearest(flat.detach())
+        chosen = self.codebook.index_select(0, codes)
+        one_hot = F.one_hot(codes, self.k).to(flat.dtype)
+        if self.training:
+            self.update(flat.detach(), one_hot)
+        commitment = self.beta * F.mse_loss(flat, chosen)
+        straight = flat + (chosen - flat).detach()
+        p = one_hot.mean(0)
+        perplexity = torch.exp(-(p * (p + 1e-10).log()).sum())
+        return straight.view(b, t, h, w, d).permute(0, 4, 1, 2, 3), codes.view(b, t, h, w), commitment, perplexity
+
+
+class VqVae(nn.Module):
+    """Models/VqVae.cs: 3D-conv encoder (stride 2, kernel 4 on downsampled axes), quantiser, mirrored decoder."""
+
+    def __init__(self, channels=1, hidden=128, res_blocks=2, dim=64, codes=512, down=(2, 4, 4)):
+        super().__init__()
+        st, sh, sw = [f.bit_length() - 1 for f in down]
+        steps = max(st, sh, sw)
+        stride = lambda i: (2 if i < st else 1, 2 if i < sh else 1, 2 if i < sw else 1)
+        kernel = lambda s: tuple(x + 2 for x in s)
+        enc = [nn.Conv3d(channels, hidden, 3, padding=1)]
+        for i in range(steps):
+            enc += [nn.Conv3d(hidden, hidden, kernel(stride(i)), stride=stride(i), padding=1), nn.ReLU()]
+        enc += [ResBlock3d(hidden) for _ in range(res_blocks)]
+        enc += [nn.BatchNorm3d(hidden), nn.ReLU(), nn.Conv3d(hidden, dim, 1)]
+        self.encoder = nn.Sequential(*enc)
+        self.quantizer = VectorQuantizer(codes, dim)
+        dec = [nn.Conv3d(dim, hidden, 3, padding=1)] + [ResBlock3d(hidden) for _ in range(res_blocks)]
+        dec += [nn.BatchNorm3d(hidden), nn.ReLU()]
+        for i in reversed(range(steps)):
+            dec += [nn.ConvTranspose3d(hidden, hidden, kernel(stride(i)), stride=stride(i), padding=1), nn.ReLU()]
+        dec += [nn.Conv3d(hidden, channels, 3, padding=1), nn.Sigmoid()]
+        self.decoder = nn.Sequential(*dec)
+
+    def forward(self, clips):
+        """(B, T, C, H, W) -> reconstruction, total loss (reconstruction MSE + commitment)."""
+        q, _, commitment, _ = self.quantizer(self.encoder(clips.permute(0, 2, 1, 3, 4) - 0.5))
+        reconstruction = self.decoder(q).permute(0, 2, 1, 3, 4)
+        return reconstruction, F.mse_loss(reconstruction, clips) + commitment
+
+
 def build(args):
     if args.model in ("convlstm", "convgru", "predrnn"):
         return RecurrentPredictor(args.model, args.channels, args.layers, args.hidden, args.kernel, args.patch, args.horizon)
+    if args.model == "vqvae":
+        return VqVae(args.channels, args.hidden, args.layers, getattr(args, "embedding", 64), getattr(args, "codes", 512))
     raise SystemExit(f"peer: no PyTorch mirror for model '{args.model}'")
 
 
@@ -158,13 +257,14 @@ def count_flops(model, context):
         if isinstance(module, nn.Conv2d):
             k = module.kernel_size[0] * module.kernel_size[1]
             total[0] += output.numel() * (module.in_channels // module.groups) * k
-        elif isinstance(module, nn.Conv3d):
+        elif isinstance(module, (nn.Conv3d, nn.ConvTranspose3d)):
             k = module.kernel_size[0] * module.kernel_size[1] * module.kernel_size[2]
-            total[0] += output.numel() * (module.in_channels // module.groups) * k
+            n = inputs[0].numel() // inputs[0].shape[1] if isinstance(module, nn.ConvTranspose3d) else output.numel() // output.shape[1]
+            total[0] += n * module.out_channels * (module.in_channels // module.groups) * k
         elif isinstance(module, nn.Linear):
             total[0] += output.numel() * module.in_features
 
-    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.Linear))]
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.ConvTranspose3d, nn.Linear))]
     with torch.no_grad():
         model(context)
     for h in handles:

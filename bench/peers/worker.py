@@ -22,6 +22,8 @@ def options():
                           ("layers", 4), ("hidden", 128), ("kernel", 5), ("patch", 4), ("batch", 16),
                           ("warmup", 2), ("steps", 5), ("threads", 2), ("seed", 0), ("every", 100)]:
         p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--embedding", type=int, default=64)
+    p.add_argument("--codes", type=int, default=512)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--cpu-seconds", type=float, default=60)
     p.add_argument("--train")
@@ -42,17 +44,27 @@ def sync(device):
 
 
 def train_step(model, opt, context, future):
-    """The step both sides run: forward 10 -> 10 without teacher forcing, MSE, backward, Adam."""
+    """The step both sides run: forward 10 -> 10 without teacher forcing, MSE, backward, Adam.
+    The VQ-VAE reconstructs the whole clip: reconstruction MSE + commitment (VqVaeMethod's loss)."""
     opt.zero_grad()
-    loss = F.mse_loss(model(context), future)
+    if isinstance(model, models.VqVae):
+        loss = model(torch.cat([context, future], 1))[1]
+    else:
+        loss = F.mse_loss(model(context), future)
     loss.backward()
     opt.step()
     return loss
 
 
+def optimizer(model, lr):
+    # VqVaeMethod uses AdamW (weight decay 0 here, as MethodSettings' default), the predictors Adam.
+    kind = torch.optim.AdamW if isinstance(model, models.VqVae) else torch.optim.Adam
+    return kind(model.parameters(), lr=lr, weight_decay=0) if kind is torch.optim.AdamW else kind(model.parameters(), lr=lr)
+
+
 def train_speed(a, device):
     model = models.build(a).to(device).train()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    opt = optimizer(model, 1e-3)
     context, future = random_batch(a, device)
     for _ in range(a.warmup):
         train_step(model, opt, context, future)
@@ -68,7 +80,9 @@ def train_speed(a, device):
 
 def infer_speed(a, device):
     model = models.build(a).to(device).eval()
-    context, _ = random_batch(a, device)
+    context, future = random_batch(a, device)
+    if isinstance(model, models.VqVae):
+        context = torch.cat([context, future], 1)
     seconds = []
     with torch.no_grad():
         for i in range(a.warmup + a.steps):
@@ -82,7 +96,8 @@ def infer_speed(a, device):
 
 def size(a, device):
     model = models.build(a)
-    context = torch.rand(1, a.context, a.channels, a.height, a.width)
+    frames = a.context + (a.horizon if a.model == "vqvae" else 0)
+    context = torch.rand(1, frames, a.channels, a.height, a.width)
     return {"params": models.parameters(model), "flops": models.count_flops(model, context)}
 
 
