@@ -132,3 +132,28 @@ public class CodePriorTests
         }
     }
 }
+
+public class VqVaePriorGeneratorTests
+{
+    static readonly CodePriorConfig Tiny = new(CodebookSize: 16, Frames: 4, Height: 16, Width: 16, Layers: 1, Heads: 2, Embedding: 16, Dropout: 0);
+
+    [Fact]
+    public void The_two_stage_generator_samples_and_continues_clips_in_the_video_layout()
+    {
+        using var vqvae = new VqVae(VqVaeTests.Tiny);
+        using var prior = new CodePrior(Tiny);
+        using var generator = new VqVaePriorGenerator(vqvae, prior);
+        generator.eval();
+        using var a = generator.Sample(2, seed: 3);
+        using var b = generator.Sample(2, seed: 3);
+        Assert.Equal(new long[] { 2, 4, 1, 16, 16 }, a.shape);
+        Assert.True(a.min().item<float>() >= 0 && a.max().item<float>() <= 1);
+        Assert.True(TensorCompare.Same(a, b));
+
+        using var clips = rand(new long[] { 2, 4, 1, 16, 16 });
+        using var continued = generator.Continue(clips, contextFrames: 2, seed: 1, topK: 4);
+        Assert.Equal(clips.shape, continued.shape);
+        Assert.Throws<ArgumentException>(() => generator.Continue(clips, contextFrames: 1, seed: 1));
+        Assert.Throws<ArgumentException>(() => new VqVaePriorGenerator(vqvae, new CodePrior(Tiny with { CodebookSize = 8 })));
+    }
+}
