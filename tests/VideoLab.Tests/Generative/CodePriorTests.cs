@@ -31,6 +31,24 @@ public class CodePriorTests
     }
 
     [Fact]
+    public void Cached_incremental_logits_equal_the_full_forward_pass()
+    {
+        using var prior = new CodePrior(Tiny);
+        prior.eval();
+        using var _ = no_grad();
+        using var codes = randint(16, [2, 32], dtype: ScalarType.Int64);
+        using var full = prior.call(codes);                                     // (2, 32, 16) from [start, c0..c30]
+        var caches = prior.NewCaches(2, CPU);
+        using var start = full_like(codes[.., ..1], 16);                        // the start token is index K
+        var first = prior.StepLogits(cat([start, codes[.., ..10]], 1), caches, 0);   // positions 0..10
+        var second = prior.StepLogits(codes[.., 10..20], caches, 11);                // positions 11..20
+        var third = prior.StepLogits(codes[.., 20..31], caches, 21);                 // positions 21..31
+        using var incremental = cat([first, second, third], 1);
+        Assert.True(incremental.allclose(full, rtol: 1e-4, atol: 1e-5));
+        foreach (var cache in caches) cache.Dispose();
+    }
+
+    [Fact]
     public void Samples_are_valid_code_grids_reproducible_by_seed_and_keep_a_given_prefix()
     {
         using var prior = new CodePrior(Tiny);
