@@ -8,6 +8,14 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
 {
     InfoCommand.Create(),
     TrainCommand.Create(),
+    ModelsCommand.Create(),
+    RenderCommand.Create(),
+    NotebooksCommand.Create(),
+    EvalCommand.Create(),
+    SampleCommand.Create(),
+    RunsCommand.Create(),
+    DataCommand.Create(),
+    KernelCommand.Create(),
 };
 
 try

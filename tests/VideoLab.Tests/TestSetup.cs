@@ -1,6 +1,10 @@
 using System.Runtime.CompilerServices;
 using VideoLab.Runtime;
 
+// Torch's global generator is process-wide and every module constructor draws from it: test classes
+// running in parallel would make each other's seeded results flaky. On 2 cores parallelism gains little.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace VideoLab.Tests;
 
 static class TestSetup

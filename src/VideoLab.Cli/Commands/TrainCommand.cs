@@ -1,64 +1,161 @@
 using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
 using TorchSharp;
+using VideoLab.Data;
+using VideoLab.Models;
 using VideoLab.Runtime;
-using static TorchSharp.torch;
+using VideoLab.Training;
 
 namespace VideoLab.Cli.Commands;
 
 /// <summary>
-/// <c>videolab train</c>. Until the training engine lands this is a smoke run: it prints the runtime
-/// report and trains a tiny next-frame convolutional net on moving squares for a few steps.
+/// <c>videolab train</c>: trains a registered model on a named dataset and writes a run directory.
+/// With no arguments it is the README's main job: ConvLSTM (tiny size) on the built-in bouncing shapes,
+/// 32×32 colour frames, 5 → 5, on the CPU for 3 minutes.
 /// </summary>
-static class TrainCommand
+public static class TrainCommand
 {
+    /// <summary>Exit codes of every verb: 0 done, 1 training failed, 2 bad arguments or input, 130 interrupted (Ctrl-C, after saving).</summary>
+    public const int Failed = 1, BadInput = 2, Interrupted = 130;
+
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 30 };
-        var seed = new Option<long>("--seed") { Description = "Seed for every random number generator.", DefaultValueFactory = _ => 42 };
-        var command = new Command("train", "Train a model (currently: a smoke run of a tiny next-frame predictor).") { steps, seed };
-        command.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(seed)));
+        var model = new Option<string>("--model") { Description = "Registered model (see `videolab models`).", DefaultValueFactory = _ => "convlstm" };
+        var data = new Option<string>("--data") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.Names)}.", DefaultValueFactory = _ => "shapes" };
+        var size = new Option<ModelSize>("--size") { Description = "Model size: default (the published size) or tiny (CPU tutorials, tests).", DefaultValueFactory = _ => ModelSize.Tiny };
+        var set = new Option<string[]>("--set") { Description = "Override a model config field, e.g. --set hiddenChannels=32 (repeatable; see the model's config record).", AllowMultipleArgumentsPerToken = false };
+        var steps = new Option<long?>("--steps") { Description = "Budget: optimisation steps." };
+        var epochs = new Option<int?>("--epochs") { Description = "Budget: passes over the training clips." };
+        var minutes = new Option<double?>("--minutes") { Description = "Budget: wall-clock minutes (default 3 when no budget is given)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Clips per batch.", DefaultValueFactory = _ => 16 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (switches to AdamW when > 0).", DefaultValueFactory = _ => 0 };
+        var schedule = new Option<LrSchedule>("--schedule") { Description = "LR schedule: constant, onecycle, warmupcosine.", DefaultValueFactory = _ => LrSchedule.Constant };
+        var seed = new Option<long>("--seed") { Description = "Seed of every random number generator.", DefaultValueFactory = _ => 42 };
+        var output = new Option<string?>("--out") { Description = "Run directory (default runs/<model>-<data>-<timestamp>)." };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoints/last every N steps.", DefaultValueFactory = _ => 100 };
+        var validateEvery = new Option<int>("--validate-every") { Description = "Validate (and write samples) every N steps.", DefaultValueFactory = _ => 100 };
+        var validationBatches = new Option<int>("--validation-batches") { Description = "Batches per validation (from the last 64 clips, held out).", DefaultValueFactory = _ => 4 };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (its config.json gives model, data and settings; a new budget, counted from the start of the run, may be given)." };
+        var clipGrad = new Option<double?>("--clip-grad") { Description = "Clip the gradient norm to this value." };
+        var context = new Option<int?>("--context") { Description = "Context frames (default: half the clip)." };
+        var horizon = new Option<int?>("--horizon") { Description = "Predicted frames (default: the rest of the clip)." };
+        var dataPath = new Option<string?>("--data-path") { Description = "File or folder of datasets read from disk." };
+        var frames = new Option<int>("--frames") { Description = "Frames per clip.", DefaultValueFactory = _ => 10 };
+        var imageSize = new Option<int>("--image-size") { Description = "Frame height and width.", DefaultValueFactory = _ => 32 };
+
+        var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
+        {
+            model, data, size, set, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
+            validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new TrainRequest(
+                parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(set) ?? [], parse.GetValue(steps), parse.GetValue(epochs),
+                parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(weightDecay), parse.GetValue(schedule),
+                parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
+                parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
+                parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
+            return CliErrors.Guard(() => Run(request));
+        });
         return command;
     }
 
-    static int Run(int steps, long seed)
+    /// <summary>Everything the command line says.</summary>
+    sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, long? Steps, int? Epochs, double? Minutes, int BatchSize,
+                               double LearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
+                               int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
+                               int Frames, int ImageSize);
+
+    static int Run(TrainRequest r)
     {
-        if (steps <= 0) { AnsiConsole.MarkupLine("[red]error:[/] --steps must be positive."); return 2; }
-        AnsiConsole.WriteLine(Lab.Report().ToString());
-        Lab.Seed(seed);
-        var net = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(16, 1, 3, padding: 1), nn.Sigmoid()).to(Lab.Device);
-        var optimizer = optim.Adam(net.parameters(), lr: 3e-3);
-        double first = double.NaN, last = double.NaN;
-        for (int step = 0; step < steps; step++)
+        if (r.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {r.BatchSize}.");
+        if (r.Frames < 2) throw new CliException($"--frames must be at least 2 (context and future), got {r.Frames}.");
+        if (r.ImageSize < 4) throw new CliException($"--image-size must be at least 4, got {r.ImageSize}.");
+        if (r.ValidationBatches <= 0) throw new CliException($"--validation-batches must be positive, got {r.ValidationBatches}.");
+        if (r.LearningRate <= 0) throw new CliException($"--lr must be positive, got {r.LearningRate}.");
+
+        // A new run, or the saved description of the run to resume; the budget may be extended.
+        RunConfig? previous = r.Resume is null ? null : Run_(r.Resume).Config;
+        string directory = r.Resume ?? r.Out ?? Path.Combine("runs", $"{r.Model}-{r.Data}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        if (r.Resume is null && File.Exists(Path.Combine(directory, RunFiles.Config)))
+            throw new CliException($"{directory} already holds a run: continue it with --resume {directory}, or choose another --out.");
+        var dataSpec = previous?.Data ?? new DataSpec(r.Data, r.DataPath, r.Frames, r.ImageSize, Seed: r.Seed);
+        var options = new Dictionary<string, string>();
+        if (r.Context is int c) options["context"] = c.ToString(CultureInfo.InvariantCulture);
+        if (r.Horizon is int h) options["horizon"] = h.ToString(CultureInfo.InvariantCulture);
+        var methodSettings = previous?.Method ?? new MethodSettings(r.LearningRate, r.WeightDecay, Options: options);
+        bool anyBudget = r.Steps is not null || r.Epochs is not null || r.Minutes is not null;
+        var settings = previous is null
+            ? new TrainerSettings(Steps: r.Steps, Epochs: r.Epochs, Minutes: anyBudget ? r.Minutes : 3, Seed: r.Seed,
+                                  ValidateEvery: r.ValidateEvery, ValidationBatches: r.ValidationBatches, CheckpointEvery: r.CheckpointEvery, ClipGradNorm: r.ClipGrad, Schedule: r.Schedule)
+            : anyBudget ? previous.Training with { Steps = r.Steps, Epochs = r.Epochs, Minutes = r.Minutes } : previous.Training;
+        settings.Validate();
+
+        AnsiConsole.MarkupLineInterpolated($"[grey]{Lab.Report()}[/]");
+        var dataset = DatasetCatalog.Open(dataSpec);
+        var (trainClips, validationClips) = ClipSubset.Split(dataset, 64);
+        var prediction = PredictionSettings.FromOptions(methodSettings);
+        var (contextFrames, horizonFrames) = prediction.Split(dataset.Shape.Frames);
+
+        Lab.Seed(settings.Seed);
+        var entry = ModelRegistry.Get(previous?.Model?.Name ?? r.Model);
+        (ModelSpec spec, torch.nn.Module module) = previous?.Model is { } saved
+            ? (saved, entry.BuildFromJson(saved.ConfigJson).to(Lab.Device))
+            : ModelSetup.Build(entry.Name, r.Size, dataset.Shape, contextFrames, horizonFrames, Lab.Device, Overrides(r.Set));
+        var method = ModelSetup.Method(entry, module, methodSettings);
+
+        var train = new ClipLoader(trainClips, Math.Min(r.BatchSize, (int)trainClips.Count), shuffle: true, seed: settings.Seed, device: Lab.Device);
+        var validation = new ClipLoader(validationClips, Math.Min(r.BatchSize, (int)validationClips.Count), shuffle: false, device: Lab.Device);
+        string? resumeFrom = r.Resume is null ? null : RunFiles.LastCheckpointPath(r.Resume);
+        if (resumeFrom is not null && !File.Exists(resumeFrom)) throw new CliException($"{r.Resume} has no {RunFiles.Checkpoints}/{RunFiles.LastCheckpoint} to resume from.");
+
+        var trainer = new Trainer(method, settings)
+        { RunDirectory = directory, Model = spec, Data = dataSpec, MethodSettings = methodSettings, ResumeFrom = resumeFrom };
+        long parameters = module.parameters().Sum(p => p.numel());
+        string sizeName = previous is null ? r.Size.ToString().ToLowerInvariant() : "resumed";
+        AnsiConsole.MarkupLineInterpolated(
+            $"Training [bold]{spec.Name}[/] ({sizeName}, {parameters:N0} parameters) on [bold]{dataSpec.Name}[/] {dataset.Shape} (T, C, H, W), {contextFrames} → {horizonFrames} frames, batch {train.BatchSize}, {Budget(settings)}. Run directory: [blue]{directory}[/]");
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
         {
-            using var scope = NewDisposeScope();
-            var clip = MovingSquares(batch: 8, frames: 2, size: 32).to(Lab.Device);  // (B, 2, 1, H, W)
-            var input = clip.select(1, 0);                                         // (B, 1, H, W)
-            var target = clip.select(1, 1);
-            var loss = nn.functional.mse_loss(net.call(input), target);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            last = loss.item<float>();
-            if (step == 0) first = last;
-            if (step % 10 == 0 || step == steps - 1) AnsiConsole.WriteLine($"step {step,4}  loss {last:F5}");
+            var result = LiveProgress.Run(trainer, settings, train, validation, cancel.Token);
+            var validationText = result.LastValidation is { } v ? $", validation {Describe(v)}" : "";
+            AnsiConsole.MarkupLineInterpolated(
+                $"Stopped after {result.Steps} steps ({result.Reason}), {result.Seconds:F0} s. Last loss {result.LastLosses.GetValueOrDefault("loss"):G4}{validationText}.");
+            AnsiConsole.MarkupLineInterpolated($"Run directory: [blue]{directory}[/] (resume with `videolab train --resume {directory}`)");
+            return result.Reason == StopReason.Cancelled ? Interrupted : 0;
         }
-        AnsiConsole.WriteLine($"loss {first:F5} → {last:F5} over {steps} steps");
-        return double.IsFinite(last) ? 0 : 1;
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
-    /// <summary>A white square moving one pixel right per frame on black, at random positions.</summary>
-    static Tensor MovingSquares(int batch, int frames, int size)
+    /// <summary>"name=value" pairs of --set.</summary>
+    static Dictionary<string, string> Overrides(string[] pairs) => pairs.Select(p =>
     {
-        var clips = zeros([batch, frames, 1, size, size]);
-        for (int b = 0; b < batch; b++)
-        {
-            int x = Lab.Random.Next(0, size - 8 - frames), y = Lab.Random.Next(0, size - 8);
-            for (int t = 0; t < frames; t++)
-                clips[b, t, 0, TensorIndex.Slice(y, y + 8), TensorIndex.Slice(x + t, x + t + 8)] = 1f;
-        }
-        return clips;
-    }
+        int eq = p.IndexOf('=');
+        if (eq <= 0) throw new CliException($"--set takes name=value (e.g. hiddenChannels=32), got '{p}'.");
+        return (Key: p[..eq].Trim(), Value: p[(eq + 1)..].Trim());
+    }).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    static Run Run_(string directory) =>
+        Directory.Exists(directory) ? Training.Run.Load(directory) : throw new CliException($"--resume {directory}: no such run directory.");
+
+    static string Budget(TrainerSettings s) => string.Join(" or ", new[]
+    {
+        s.Steps is long st ? $"{st} steps" : null,
+        s.Epochs is int e ? $"{e} epochs" : null,
+        s.Minutes is double m ? $"{m:G3} minutes" : null,
+    }.Where(x => x is not null));
+
+    /// <summary>"loss 0.01, mse 23.4, …": the overall values (per-horizon keys such as "mse@3" are left to charts and eval).</summary>
+    internal static string Describe(IReadOnlyDictionary<string, double> values) =>
+        string.Join(", ", values.Where(kv => !kv.Key.Contains('@')).Select(kv => $"{kv.Key} {kv.Value:G4}"));
 }

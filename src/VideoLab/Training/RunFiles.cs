@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -19,6 +20,64 @@ public static class RunFiles
     public const string Metrics = "metrics.jsonl";
     public const string Checkpoints = "checkpoints";
     public const string Samples = "samples";
+    /// <summary>The latest checkpoint, inside <see cref="Checkpoints"/>.</summary>
+    public const string LastCheckpoint = "last.ckpt";
+    /// <summary>The checkpoint with the best validation value, inside <see cref="Checkpoints"/>.</summary>
+    public const string BestCheckpoint = "best.ckpt";
+
+    public static string LastCheckpointPath(string runDirectory) => Path.Combine(runDirectory, Checkpoints, LastCheckpoint);
+    public static string BestCheckpointPath(string runDirectory) => Path.Combine(runDirectory, Checkpoints, BestCheckpoint);
+
+    /// <summary>
+    /// The checkpoint a user means by <paramref name="path"/>: a checkpoint file itself, or a run directory
+    /// (then <c>best</c> when there is one, else <c>last</c>).
+    /// </summary>
+    public static string ResolveCheckpoint(string path)
+    {
+        if (File.Exists(path)) return path;
+        if (Directory.Exists(path))
+        {
+            foreach (var candidate in new[] { BestCheckpointPath(path), LastCheckpointPath(path), Path.Combine(path, BestCheckpoint), Path.Combine(path, LastCheckpoint) })
+                if (File.Exists(candidate)) return candidate;
+            throw new FileNotFoundException($"The directory {path} holds no checkpoint ({Checkpoints}/{BestCheckpoint} or {Checkpoints}/{LastCheckpoint}).");
+        }
+        throw new FileNotFoundException($"No checkpoint file or run directory at {path}.", path);
+    }
+
+    /// <summary>Writes a clip tensor <c>(N, T, C, H, W)</c> atomically in TorchSharp's format (<c>.pt</c>).</summary>
+    public static void WriteClip(string path, TorchSharp.torch.Tensor clips)
+    {
+        using var cpu = clips.detach().cpu();
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            cpu.Save(writer);
+        });
+    }
+
+    /// <summary>Reads a clip written by <see cref="WriteClip"/>; the caller disposes it.</summary>
+    public static TorchSharp.torch.Tensor ReadClip(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        return TorchSharp.torch.Tensor.Load(reader);
+    }
+
+    /// <summary>Appends one record to metrics.jsonl and flushes it (a killed run loses at most the line being written).</summary>
+    public static void AppendMetric(string runDirectory, MetricRecord record) =>
+        File.AppendAllText(Path.Combine(runDirectory, Metrics), ToJsonLine(record) + "\n");
+
+    /// <summary>Drops the records after <paramref name="step"/> (a resumed run rewrites them).</summary>
+    public static void TruncateMetricsAfter(string runDirectory, long step)
+    {
+        var path = Path.Combine(runDirectory, Metrics);
+        if (!File.Exists(path)) return;
+        var kept = ReadMetrics(runDirectory).Where(r => r.Step <= step).Select(r => ToJsonLine(r) + "\n");
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            foreach (var line in kept) writer.Write(line);
+        });
+    }
 
     /// <summary>One JSON line of <c>metrics.jsonl</c>.</summary>
     public static string ToJsonLine(MetricRecord record)

@@ -3,6 +3,7 @@ using VideoLab.Runtime;
 
 namespace VideoLab.Tests.Runtime;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class ElfVersionPatchTests
 {
     /// <summary>The bridge library exactly as the TorchSharp package ships it (the NuGet cache is never patched).</summary>

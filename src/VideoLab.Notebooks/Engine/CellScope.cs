@@ -1,0 +1,111 @@
+using System.Text;
+using VideoLab.Notebooks.Display;
+using VideoLab.Notebooks.Scripting;
+
+namespace VideoLab.Notebooks.Engine;
+
+/// <summary>
+/// The cell that is running: where its console text and displays go. Code running on behalf of a cell
+/// finds it through <see cref="Current"/> (an async-local, so tasks and threads the cell starts inherit it;
+/// threads that do not carry the execution context fall back to the cell running now).
+/// </summary>
+/// <remarks>
+/// Console text is buffered and sent at most every <see cref="FlushInterval"/>, before any display
+/// (to keep the order) and when the cell ends, so a loop printing many lines produces few messages.
+/// Text written after the cell ended (by a background thread) is sent at once to the same cell.
+/// </remarks>
+sealed class CellScope : IDisposable
+{
+    static readonly AsyncLocal<CellScope?> Flowing = new();
+    static volatile CellScope? _running;
+
+    /// <summary>How long console text may wait before it is sent.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
+
+    readonly Lock _gate = new();
+    readonly StringBuilder _stdout = new(), _stderr = new();
+    readonly Timer _timer;
+    readonly CellScope? _outer;
+    bool _ended;
+
+    public ICellOutput Output { get; }
+    public NotebookSession Session { get; }
+    public CancellationToken CancellationToken { get; }
+
+    CellScope(ICellOutput output, NotebookSession session, CancellationToken cancellationToken)
+    {
+        Output = output;
+        Session = session;
+        CancellationToken = cancellationToken;
+        _outer = Flowing.Value;
+        _timer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
+    }
+
+    /// <summary>The cell that code on this thread runs for, or null outside any cell.</summary>
+    public static CellScope? Current => Flowing.Value ?? _running;
+
+    /// <summary>Makes a cell current for this async flow (and for threads without one) until disposed.</summary>
+    public static CellScope Enter(ICellOutput output, NotebookSession session, CancellationToken cancellationToken)
+    {
+        var scope = new CellScope(output, session, cancellationToken);
+        Flowing.Value = scope;
+        _running = scope;
+        return scope;
+    }
+
+    public void Write(string stream, string text)
+    {
+        if (text.Length == 0) return;
+        bool immediate;
+        lock (_gate)
+        {
+            (stream == "stderr" ? _stderr : _stdout).Append(text);
+            immediate = _ended;
+        }
+        if (immediate) Flush();
+    }
+
+    /// <summary>Sends buffered console text (stdout first, as a terminal would interleave them at best).</summary>
+    public void Flush()
+    {
+        string outText, errText;
+        lock (_gate)
+        {
+            outText = _stdout.ToString(); _stdout.Clear();
+            errText = _stderr.ToString(); _stderr.Clear();
+            // Sending under the lock keeps chunks of one stream in order across threads.
+            if (outText.Length > 0) Output.Stream("stdout", outText);
+            if (errText.Length > 0) Output.Stream("stderr", errText);
+        }
+    }
+
+    /// <summary>Shows a value as a new output; returns the handle that updates it.</summary>
+    public DisplayHandle Display(object? value)
+    {
+        var handle = new DisplayHandle("display-" + Guid.NewGuid().ToString("N"), this);
+        var bundle = Session.Format(value);
+        Flush();
+        Output.Display(bundle, handle.DisplayId);
+        return handle;
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Flush();
+        lock (_gate) _ended = true;
+        if (Flowing.Value == this) Flowing.Value = _outer;
+        if (_running == this) _running = null;
+    }
+}
+
+/// <summary>What stays the same across the cells of one notebook session: formatters and the HTML assets already sent.</summary>
+public sealed class NotebookSession(Formatters formatters)
+{
+    public Formatters Formatters { get; } = formatters;
+
+    /// <summary>Scripts already inlined in this notebook (plotly.js once per notebook).</summary>
+    public VideoLab.Display.HtmlAssets Assets { get; } = VideoLab.Display.HtmlAssets.Fresh();
+
+    public MimeBundle Format(object? value) => Formatters.Format(value, Assets);
+}

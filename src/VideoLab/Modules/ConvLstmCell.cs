@@ -1,0 +1,53 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace VideoLab.Modules;
+
+/// <summary>
+/// One convolutional LSTM cell (Shi et al. 2015, "Convolutional LSTM Network", eq. 3): the LSTM's
+/// matrix products become convolutions, so the state keeps its spatial layout.
+/// <code>
+/// [i, f, g, o] = W_x * x + W_h * h + b
+/// c' = σ(f + forgetBias) ⊙ c + σ(i) ⊙ tanh(g)
+/// h' = σ(o) ⊙ tanh(c')
+/// </code>
+/// Kept: the gates and the "same" padding. Changed, as OpenSTL does: no peephole terms (W_ci ⊙ c …).
+/// One bias on the input convolution plus a constant forget bias of 1 (so the cell starts by remembering).
+/// Input <c>(B, Cin, H, W)</c> and state <c>(h, c)</c>, each <c>(B, hidden, H, W)</c>; a null state starts from zeros.
+/// </summary>
+public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Tensor H, Tensor C)>
+{
+    readonly Conv2d inputGates;   // x → [i, f, g, o]
+    readonly Conv2d hiddenGates;  // h → [i, f, g, o]
+    readonly double forgetBias;
+
+    /// <summary>Channels of h and c.</summary>
+    public int HiddenChannels { get; }
+
+    public ConvLstmCell(string name, int inChannels, int hiddenChannels, int kernelSize, double forgetBias = 1.0) : base(name)
+    {
+        HiddenChannels = hiddenChannels;
+        this.forgetBias = forgetBias;
+        inputGates = nn.Conv2d(inChannels, 4 * hiddenChannels, kernelSize, padding: kernelSize / 2);
+        hiddenGates = nn.Conv2d(hiddenChannels, 4 * hiddenChannels, kernelSize, padding: kernelSize / 2, bias: false);
+        RegisterComponents();
+    }
+
+    public override (Tensor H, Tensor C) forward(Tensor x, (Tensor H, Tensor C)? state)
+    {
+        var (h, c) = state ?? (ZeroState(x), ZeroState(x));
+        var gates = inputGates.call(x) + hiddenGates.call(h);  // (B, 4·hidden, H, W)
+        var chunks = gates.chunk(4, dim: 1);                  // 4 × (B, hidden, H, W)
+        var i = chunks[0].sigmoid();
+        var f = (chunks[1] + forgetBias).sigmoid();
+        var g = chunks[2].tanh();
+        var o = chunks[3].sigmoid();
+        var cNext = f * c + i * g;
+        var hNext = o * cNext.tanh();
+        return (hNext, cNext);
+    }
+
+    Tensor ZeroState(Tensor x) =>
+        zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
+}

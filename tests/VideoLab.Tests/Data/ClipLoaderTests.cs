@@ -1,0 +1,61 @@
+using VideoLab.Data;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tests.Data;
+
+public class ClipLoaderTests
+{
+    static readonly BouncingShapes Data = new(new BouncingShapesConfig(Frames: 3, Size: 16, Count: 10, Seed: 2));
+
+    static List<float[]> Collect(ClipLoader loader, int epoch)
+    {
+        var batches = new List<float[]>();
+        foreach (var batch in loader.Epoch(epoch))
+            using (batch) batches.Add(batch.data<float>().ToArray());
+        return batches;
+    }
+
+    [Fact]
+    public void Prefetching_gives_the_same_batches_in_the_same_order()
+    {
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            var plain = Collect(new ClipLoader(Data, 3, shuffle: true, seed: 4), epoch);
+            var prefetched = Collect(new ClipLoader(Data, 3, shuffle: true, seed: 4, prefetch: 2), epoch);
+            Assert.Equal(3, plain.Count);
+            Assert.Equal(plain.Count, prefetched.Count);
+            for (int b = 0; b < plain.Count; b++) Assert.Equal(plain[b], prefetched[b]);
+        }
+        var last = Collect(new ClipLoader(Data, 3, dropLast: false, prefetch: 1), 0);
+        Assert.Equal(4, last.Count);
+        Assert.Equal(1 * 3 * 3 * 16 * 16, last[^1].Length);  // the smaller last batch
+    }
+
+    [Fact]
+    public void A_prefetched_batch_joins_the_consumers_dispose_scope()
+    {
+        var loader = new ClipLoader(Data, 2, prefetch: 3);
+        Tensor? seen = null;
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var batch in loader.Epoch(0)) { seen = batch; break; }  // stopping early stops the worker
+            Assert.False(seen!.IsInvalid);
+        }
+        Assert.True(seen.IsInvalid, "the batch outlived the scope it was handed to");
+    }
+
+    [Fact]
+    public void A_failing_dataset_surfaces_its_error_on_the_consumer()
+    {
+        var loader = new ClipLoader(new Failing(), 2, shuffle: false, prefetch: 2);
+        var e = Assert.Throws<InvalidOperationException>(() => Collect(loader, 0));
+        Assert.Contains("clip 3 is broken", e.Message);
+    }
+
+    sealed class Failing : IClipDataset
+    {
+        public long Count => 6;
+        public ClipShape Shape => new(1, 1, 2, 2);
+        public Tensor GetClip(long index) => index == 3 ? throw new IOException("clip 3 is broken") : zeros(1, 1, 2, 2);
+    }
+}

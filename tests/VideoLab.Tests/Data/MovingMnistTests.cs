@@ -1,0 +1,128 @@
+using VideoLab.Data;
+
+namespace VideoLab.Tests.Data;
+
+/// <summary>Moving MNIST invariants, on Fashion-MNIST's real test images (Debian's dataset-fashion-mnist).</summary>
+public class MovingMnistTests
+{
+    static readonly MovingMnistConfig Small = new(Frames: 8, Size: 48, Digits: 2, Count: 16, Seed: 3);
+    static MovingMnist Data(MovingMnistConfig? config = null) => new(config ?? Small, IdxReaderTests.FashionImages);
+
+    [Fact]
+    public void A_clip_has_one_channel_in_the_unit_range()
+    {
+        using var clip = Data().GetClip(5);
+        Assert.Equal(new long[] { 8, 1, 48, 48 }, clip.shape);
+        Assert.Equal(new ClipShape(8, 1, 48, 48), Data().Shape);
+        Assert.True(clip.min().item<float>() >= 0f && clip.max().item<float>() <= 1f);
+        Assert.True(clip.gt(0).sum().item<long>() > 0, "no digit was drawn");
+    }
+
+    [Fact]
+    public void The_same_seed_and_index_give_the_same_clip_and_others_differ()
+    {
+        using var a = Data().GetClip(2);
+        using var b = Data().GetClip(2);
+        using var c = Data().GetClip(3);
+        using var d = Data(Small with { Seed = 4 }).GetClip(2);
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.False(a.eq(c).all().item<bool>());
+        Assert.False(a.eq(d).all().item<bool>());
+    }
+
+    [Fact]
+    public void Digits_stay_inside_the_canvas_and_nothing_is_drawn_outside_them()
+    {
+        var data = Data(Small with { Step = 0.3 });
+        for (long i = 0; i < 6; i++)
+        {
+            var tracks = data.Tracks(i);
+            using var clip = data.GetClip(i);
+            var pixels = clip.data<float>().ToArray();
+            for (int f = 0; f < Small.Frames; f++)
+            {
+                foreach (var t in tracks)
+                {
+                    Assert.InRange(t.X[f], 0, 48 - 28);
+                    Assert.InRange(t.Y[f], 0, 48 - 28);
+                }
+                for (int y = 0; y < 48; y++)
+                    for (int x = 0; x < 48; x++)
+                        if (pixels[(f * 48 + y) * 48 + x] > 0)
+                            Assert.Contains(tracks, t => x >= t.X[f] && x < t.X[f] + 28 && y >= t.Y[f] && y < t.Y[f] + 28);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_bounce_reverses_one_velocity_component_at_the_wall_and_keeps_the_speed()
+    {
+        var data = Data(new MovingMnistConfig(Frames: 20, Size: 64, Digits: 1, Step: 0.35, Count: 4, Seed: 1));
+        int bounces = 0;
+        for (long i = 0; i < 4; i++)
+        {
+            var t = data.Tracks(i)[0];
+            for (int f = 1; f < 19; f++)
+            {
+                Assert.Equal(1.0, Math.Sqrt(t.Vx[f] * t.Vx[f] + t.Vy[f] * t.Vy[f]), 9);  // fixed speed
+                if (Math.Sign(t.Vx[f]) != Math.Sign(t.Vx[f - 1]))
+                {
+                    bounces++;
+                    Assert.Equal(-t.Vx[f - 1], t.Vx[f]);
+                    Assert.Contains(t.X[f + 1], new[] { 0, 64 - 28 });  // clamped to the wall it hit
+                }
+                if (Math.Sign(t.Vy[f]) != Math.Sign(t.Vy[f - 1]))
+                {
+                    bounces++;
+                    Assert.Equal(-t.Vy[f - 1], t.Vy[f]);
+                    Assert.Contains(t.Y[f + 1], new[] { 0, 64 - 28 });
+                }
+            }
+        }
+        Assert.True(bounces >= 4, $"only {bounces} bounces in 4 fast clips");
+    }
+
+    [Fact]
+    public void Digits_combine_by_pixel_wise_max()
+    {
+        var data = Data(Small with { Digits = 3, Step = 0.05 });  // slow: digits overlap often
+        var images = IdxReaderTests.FashionImages;
+        var tracks = data.Tracks(7);
+        using var clip = data.GetClip(7);
+        var got = clip.data<float>().ToArray();
+        var expected = new byte[8 * 48 * 48];
+        for (int f = 0; f < 8; f++)
+            foreach (var t in tracks)
+                for (int y = 0; y < 28; y++)
+                    for (int x = 0; x < 28; x++)
+                    {
+                        ref var p = ref expected[(f * 48 + t.Y[f] + y) * 48 + t.X[f] + x];
+                        p = Math.Max(p, images.Item(t.Digit)[y * 28 + x]);
+                    }
+        for (int k = 0; k < expected.Length; k++) Assert.Equal(expected[k] / 255f, got[k], 6);
+    }
+
+    [Fact]
+    public void The_stream_continues_past_one_epoch()
+    {
+        var data = Data();
+        using var beyond = data.Stream(start: Small.Count).First();
+        using var direct = data.Clip(Small.Count);
+        Assert.True(beyond.eq(direct).all().item<bool>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.GetClip(Small.Count));
+    }
+
+    [Fact]
+    public void The_catalog_opens_moving_fashion_mnist_from_debian_and_explains_missing_mnist()
+    {
+        var data = DatasetCatalog.Open(new DataSpec("moving-fashion-mnist", Frames: 4, Count: 3, Split: "test"));
+        Assert.Equal(new ClipShape(4, 1, 64, 64), data.Shape);
+        Assert.Equal(10_000, ((MovingMnist)data).DigitCount);
+        var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Open(new DataSpec("moving-mnist")));
+        Assert.Contains("videolab data download mnist", e.Message);
+        Assert.Contains("--data-path", e.Message);
+        using var dir = new TempFolder();
+        var missing = Assert.Throws<DataFileException>(() => DatasetCatalog.Open(new DataSpec("moving-mnist", dir.Path)));
+        Assert.Contains("train-images-idx3-ubyte", missing.Message);
+    }
+}

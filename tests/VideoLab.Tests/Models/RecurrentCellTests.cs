@@ -1,0 +1,69 @@
+using TorchSharp;
+using VideoLab.Modules;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tests.Models;
+
+/// <summary>The gates of the recurrent cells do what the papers' equations say.</summary>
+public class RecurrentCellTests
+{
+    const int Hidden = 4;
+
+    /// <summary>A GRU cell whose input-gate biases for z and r are set to the given values (saturating the gates).</summary>
+    static ConvGruCell GruWithGateBiases(double z, double r)
+    {
+        var cell = new ConvGruCell("gru", 2, Hidden, 3);
+        using var _ = no_grad();
+        var bias = cell.named_parameters().Single(p => p.name == "inputGates.bias").parameter;  // [z, r, ĥ] × Hidden
+        bias.narrow(0, 0, Hidden).fill_(z);
+        bias.narrow(0, Hidden, Hidden).fill_(r);
+        return cell;
+    }
+
+    [Fact]
+    public void A_closed_update_gate_keeps_the_gru_state()
+    {
+        using var cell = GruWithGateBiases(z: -50, r: 0);
+        using var _ = no_grad();
+        using var x = rand(2, 2, 6, 6);
+        using var h = rand(2, Hidden, 6, 6) - 0.5;
+        using var next = cell.call(x, h);
+        Assert.True(next.allclose(h, atol: 1e-6), "z ≈ 0 must give h' = h");
+    }
+
+    [Fact]
+    public void An_open_update_gate_with_a_closed_reset_gate_forgets_the_gru_state()
+    {
+        using var cell = GruWithGateBiases(z: 50, r: -50);
+        using var _ = no_grad();
+        using var x = rand(2, 2, 6, 6);
+        using var h1 = rand(2, Hidden, 6, 6);
+        using var h2 = -rand(2, Hidden, 6, 6);
+        using var a = cell.call(x, h1);
+        using var b = cell.call(x, h2);
+        using var fromZero = cell.call(x, null);
+        Assert.True(a.allclose(b, atol: 1e-6), "z ≈ 1 and r ≈ 0 must make h' depend on x only");
+        Assert.True(a.allclose(fromZero, atol: 1e-6));
+        Assert.False(a.allclose(h1, atol: 1e-3));
+    }
+
+    [Fact]
+    public void Lstm_and_spatiotemporal_cells_keep_their_state_shapes_and_bounds()
+    {
+        using var scope = NewDisposeScope();
+        var x = rand(2, 3, 5, 5);
+        var lstm = new ConvLstmCell("lstm", 3, Hidden, 3);
+        var (h, c) = lstm.call(x, null);
+        (h, c) = lstm.call(x, (h, c));
+        Assert.Equal(new long[] { 2, Hidden, 5, 5 }, h.shape);
+        Assert.Equal(c.shape, h.shape);
+        Assert.True(h.abs().max().item<float>() < 1f, "h = o ⊙ tanh(c) lies in (-1, 1)");
+
+        var st = new SpatioTemporalLstmCell("st", 3, Hidden, 3);
+        var (h1, c1, m1) = st.call(x, null, null);
+        var (_, _, m2) = st.call(x, (h1, c1), m1);
+        var (_, _, m2Zero) = st.call(x, (h1, c1), null);
+        Assert.Equal(new long[] { 2, Hidden, 5, 5 }, m2.shape);
+        Assert.False(m2.allclose(m2Zero), "the spatiotemporal memory passed in must change the memory out");
+    }
+}
