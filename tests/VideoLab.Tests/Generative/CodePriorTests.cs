@@ -121,6 +121,33 @@ public class CodePriorTests
     }
 
     [Fact]
+    public void The_prior_method_loads_the_vqvae_of_a_trainer_checkpoint_from_a_run_directory()
+    {
+        var entry = ModelRegistry.Get("vqvae");
+        var config = VqVaeTests.Tiny;
+        using var vqvae = (VqVae)entry.Build(config);
+        using var clips = rand(new long[] { 2, 4, 1, 16, 16 });
+        vqvae.train();
+        using (no_grad()) vqvae.call(clips);
+        vqvae.eval();
+        var method = new VqVaeMethod(vqvae, new MethodSettings());
+        var run = Path.Combine(Path.GetTempPath(), $"videolab-vqvae-run-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(run, RunFiles.Checkpoints));
+            Checkpoint.Save(RunFiles.LastCheckpointPath(run), new TrainingState(1, 0, 1, 0), ModelSpec.Of(entry, config), method.Modules, method.Optimizers, 0);
+            var prior = PriorMethod.FromSettings(new CodePrior(Tiny), new MethodSettings(Options: new Dictionary<string, string> { ["vqvae"] = run }));
+            using var expected = vqvae.Encode(clips);
+            using var loaded = prior.Codes(clips);
+            Assert.True(TensorCompare.Same(expected, loaded));
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_prior_method_refuses_a_mismatched_vqvae_and_loads_a_saved_one_from_its_option()
     {
         using var vqvae = new VqVae(VqVaeTests.Tiny);
