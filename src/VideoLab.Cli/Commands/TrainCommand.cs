@@ -128,12 +128,28 @@ public static class TrainCommand
             var validationText = result.LastValidation is { } v ? $", validation {Describe(v)}" : "";
             AnsiConsole.MarkupLineInterpolated(
                 $"Stopped after {result.Steps} steps ({result.Reason}), {result.Seconds:F0} s. Last loss {result.LastLosses.GetValueOrDefault("loss"):G4}{validationText}.");
+            WriteGallery(directory);
             AnsiConsole.MarkupLineInterpolated($"Run directory: [blue]{directory}[/] (resume with `videolab train --resume {directory}`)");
             return result.Reason == StopReason.Cancelled ? Interrupted : 0;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The run's gallery page (loss curves, per-horizon metrics, sample clips); a failure here does not fail the run.</summary>
+    static void WriteGallery(string directory)
+    {
+        var path = Path.Combine(directory, "gallery.html");
+        try
+        {
+            Plots.RunGallery.ForRun(directory, path).Save(path);
+            AnsiConsole.MarkupLineInterpolated($"Gallery: [blue]{path}[/]");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] no gallery ({e.Message}); `videolab render {directory}` retries.");
         }
     }
 

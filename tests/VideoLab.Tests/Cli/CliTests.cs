@@ -65,6 +65,7 @@ public class CliTests
             Assert.Contains("\"hiddenChannels\": 6", written.Config.Model.ConfigJson);
             Assert.Equal(3, Checkpoint.ReadHeader(written.LastCheckpoint!).State.Step);
             Assert.Single(written.Split("val"));
+            Assert.True(File.Exists(Path.Combine(run, "gallery.html")));
 
             var results = Path.Combine(runs, "eval.json");
             Assert.Equal(0, Videolab("eval", "--checkpoint", run, "--clips", "4", "--batch-size", "4", "--out", results));
