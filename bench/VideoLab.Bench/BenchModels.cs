@@ -1,0 +1,32 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using VideoLab.Models;
+
+namespace VideoLab.Bench;
+
+/// <summary>
+/// The model under test, built from the sizes the driver passes (<c>--layers --hidden --kernel --patch</c> and
+/// the data shape). Each name maps to the library's own config record, so the benchmark measures exactly the
+/// code a researcher runs; the PyTorch peer (bench/peers/models.py) mirrors the same layers.
+/// </summary>
+public static class BenchModels
+{
+    public static nn.Module Build(Options o)
+    {
+        string name = o.Required("model").ToLowerInvariant();
+        int c = o.Int("channels", 1), h = o.Int("height", 64), w = o.Int("width", 64);
+        int tc = o.Int("context", 10), th = o.Int("horizon", 10);
+        int layers = o.Int("layers", 4), hidden = o.Int("hidden", 128), kernel = o.Int("kernel", 5), patch = o.Int("patch", 4);
+        return name switch
+        {
+            "convlstm" => new ConvLstm(new ConvLstmConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
+            "convgru" => new ConvGru(new ConvGruConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
+            "predrnn" => new PredRnn(new PredRnnConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
+            // layers = residual blocks, hidden = encoder/decoder width; the clip is context + horizon frames.
+            "vqvae" => new VqVae(new VqVaeConfig(c, hidden, layers, o.Int("embedding", 64), o.Int("codes", 512))),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, vqvae)."),
+        };
+    }
+
+    public static long Parameters(nn.Module model) => model.parameters().Sum(p => p.numel());
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TorchSharp;
+using VideoLab.Bench;
+using VideoLab.Models;
+using VideoLab.Runtime;
+using static TorchSharp.torch;
+
+// One measurement per process, printed as one JSON line; bench/driver.py interleaves these calls with the
+// PyTorch peer's (bench/peers/worker.py) and aggregates. Verbs: train-speed, infer-speed, memory, size, quality.
+if (args.Length == 0) { Console.Error.WriteLine("usage: VideoLab.Bench VERB --key value ..."); return 2; }
+var verb = args[0];
+var o = new Options(args.Skip(1));
+_ = Lab.Device;  // makes TorchSharp loadable on Debian 12 before the first torch call
+int threads = o.Int("threads", 2);
+torch.set_num_threads(threads);
+Lab.Seed(o.Int("seed", 0));
+var device = torch.CPU;
+
+var result = verb switch
+{
+    "train-speed" => TrainSpeed(),
+    "infer-speed" => InferSpeed(),
+    "memory" => MemoryRun.Run(o),
+    "size" => Size(),
+    "quality" => Quality(),
+    _ => throw new ArgumentException($"Unknown verb '{verb}' (train-speed, infer-speed, memory, size, quality)."),
+};
+result["side"] = "videolab";
+result["verb"] = verb;
+result["threads"] = torch.get_num_threads();
+result["libtorch"] = torch.__version__;
+result["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
+Console.WriteLine(JsonSerializer.Serialize(result));
+return 0;
+
+// Random clips of the configured shape: the compute of these models does not depend on the pixel values.
+(Tensor Context, Tensor Future) RandomBatch(int batch)
+{
+    int c = o.Int("channels", 1), h = o.Int("height", 64), w = o.Int("width", 64);
+    var clip = rand([batch, o.Int("context", 10) + o.Int("horizon", 10), c, h, w]);  // (B, Tc+Th, C, H, W)
+    return (clip[.., ..o.Int("context", 10)], clip[.., o.Int("context", 10)..]);
+}
+
+// The training step both sides run: forward over 10 → 10 without teacher forcing, MSE, backward, Adam.
+// The VQ-VAE reconstructs the whole clip: reconstruction MSE + commitment, AdamW (as VqVaeMethod).
+void TrainStep(nn.Module model, optim.Optimizer opt, Tensor context, Tensor future)
+{
+    using var scope = NewDisposeScope();
+    opt.zero_grad();
+    var loss = model is VqVae vq ? vq.call(cat([context, future], 1)).Losses.Total
+                                 : nn.functional.mse_loss(((nn.Module<Tensor, Tensor>)model).call(context), future);
+    loss.backward();
+    opt.step();
+}
+
+optim.Optimizer Optimizer(nn.Module model, double lr) =>
+    model is VqVae ? optim.AdamW(model.parameters(), lr, weight_decay: 0) : optim.Adam(model.parameters(), lr: lr);
+
+Dictionary<string, object> TrainSpeed()
+{
+    var model = BenchModels.Build(o);
+    model.train();
+    var opt = Optimizer(model, 1e-3);
+    int batch = o.Int("batch", 16);
+    var (context, future) = RandomBatch(batch);
+    for (int i = 0; i < o.Int("warmup", 2); i++) TrainStep(model, opt, context, future);
+    var seconds = new List<double>();
+    for (int i = 0; i < o.Int("steps", 5); i++)
+    {
+        var sw = Stopwatch.StartNew();
+        TrainStep(model, opt, context, future);
+        seconds.Add(sw.Elapsed.TotalSeconds);
+    }
+    return new() { ["params"] = BenchModels.Parameters(model), ["batch"] = batch, ["seconds"] = seconds };
+}
+
+Dictionary<string, object> InferSpeed()
+{
+    var model = BenchModels.Build(o);
+    model.eval();
+    int batch = o.Int("batch", 16);
+    var (context, future) = RandomBatch(batch);
+    if (model is VqVae) context = cat([context, future], 1);                 // the VQ-VAE reconstructs whole clips
+    var seconds = new List<double>();
+    using (no_grad())
+    {
+        for (int i = 0; i < o.Int("warmup", 2) + o.Int("steps", 5); i++)
+        {
+            using var scope = NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            if (model is VqVae vq) vq.call(context); else ((nn.Module<Tensor, Tensor>)model).call(context);
+            if (i >= o.Int("warmup", 2)) seconds.Add(sw.Elapsed.TotalSeconds);
+        }
+    }
+    return new() { ["params"] = BenchModels.Parameters(model), ["batch"] = batch, ["seconds"] = seconds };
+}
+
+Dictionary<string, object> Size()
+{
+    var model = BenchModels.Build(o);
+    // No analytic formula for the VQ-VAE yet: the peer's forward hooks count it.
+    object flops = o.Required("model") == "vqvae" ? "n/a" : Flops.Count(o);
+    return new() { ["params"] = BenchModels.Parameters(model), ["flops"] = flops };
+}
+
+// Trains on the shared clip file until this process has used --cpu-seconds of CPU time (all threads), then
+// predicts the test clips and writes them as .npy for bench/peers/metrics.py.
+Dictionary<string, object> Quality()
+{
+    var model = (nn.Module<Tensor, Tensor>)BenchModels.Build(o);
+    var opt = optim.Adam(model.parameters(), lr: o.Double("lr", 1e-3));
+    int batch = o.Int("batch", 16), tc = o.Int("context", 10), th = o.Int("horizon", 10);
+    var train = Npy.ReadClips(o.Required("train"));   // (N, 20, 1, 64, 64)
+    var test = Npy.ReadClips(o.Required("test"));     // (M, 20, 1, 64, 64)
+    double budget = o.Double("cpu-seconds", 60);
+    var process = Process.GetCurrentProcess();
+    process.Refresh();
+    var cpuStart = process.TotalProcessorTime;
+    var wall = Stopwatch.StartNew();
+    var order = new Random(o.Int("seed", 0));
+    int steps = 0;
+    double lastLoss = double.NaN;
+    model.train();
+    while (true)
+    {
+        process.Refresh();
+        if ((process.TotalProcessorTime - cpuStart).TotalSeconds >= budget) break;
+        using var scope = NewDisposeScope();
+        var index = tensor(Enumerable.Range(0, batch).Select(_ => (long)order.Next((int)train.shape[0])).ToArray());
+        var clips = train.index_select(0, index);                                                  // (B, 20, 1, H, W)
+        opt.zero_grad();
+        var loss = nn.functional.mse_loss(model.call(clips[.., ..tc]), clips[.., tc..(tc + th)]);
+        loss.backward();
+        opt.step();
+        lastLoss = loss.item<float>();
+        steps++;
+    }
+    process.Refresh();
+    double cpuUsed = (process.TotalProcessorTime - cpuStart).TotalSeconds, wallUsed = wall.Elapsed.TotalSeconds;
+    model.eval();
+    var predictions = new List<Tensor>();
+    using (no_grad())
+    {
+        for (long i = 0; i < test.shape[0]; i += batch)
+        {
+            using var scope = NewDisposeScope();
+            var clips = test.narrow(0, i, Math.Min(batch, test.shape[0] - i));  // (b, 20, 1, H, W)
+            predictions.Add(model.call(clips[.., ..tc]).clamp(0, 1).squeeze(2).MoveToOuterDisposeScope());  // (b, Th, H, W)
+        }
+    }
+    Npy.WriteFloat(o.Required("out"), cat(predictions, 0));                                          // (M, Th, H, W)
+    return new()
+    {
+        ["params"] = BenchModels.Parameters(model), ["steps"] = steps, ["cpu_seconds"] = cpuUsed,
+        ["wall_seconds"] = wallUsed, ["last_loss"] = lastLoss, ["batch"] = batch,
+    };
+}

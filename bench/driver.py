@@ -1,0 +1,325 @@
+"""Runs the VideoLab benchmarks against their PyTorch peers and writes bench/results/<date>.json and .md.
+
+Every measurement is one process: the C# worker (bench/VideoLab.Bench) or the PyTorch peer
+(bench/peers/worker.py, Debian's /usr/bin/python3). Throughput pairs are interleaved A/B, the order
+alternating between repetitions, so both sides see the same machine conditions; only ratios measured in
+the same run are meaningful. Sections: size, memory, throughput, quality (see bench/README.md).
+
+usage: driver.py [--profile full|quick] [--only size,memory,throughput,quality] [--date YYYY-MM-DD]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+WORKER = BENCH / "VideoLab.Bench/bin/Release/net10.0/VideoLab.Bench.dll"
+PEER = BENCH / "peers/worker.py"
+PEERS = BENCH / "peers"
+CACHE = BENCH / ".cache"
+RESULTS = BENCH / "results"
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+# OpenSTL's published Moving MNIST numbers (docs/en/model_zoos/video_benchmarks.md): params, FLOPs.
+OPENSTL = {"convlstm": ("ConvLSTM-S", "15.0M", "56.8G"), "predrnn": ("PredRNN", "23.8M", "116.0G"),
+           "simvp": ("SimVP+gSTA-S", "46.8M", "16.5G")}
+MODELS = ["convlstm", "convgru", "predrnn"]
+SIZE_NOTES = {
+    "convlstm": "same computation, FLOPs equal; OpenSTL's ConvLSTMCell also creates two convolutions its forward never "
+                "uses (conv_o 2h->h 5x5, conv_last 2h->h 1x1: 851,968 params per layer x 4 = 3.41M), see Models/ConvLstm.cs",
+    "convgru": "no OpenSTL counterpart; ConvLSTM-S's stack with GRU cells",
+    "predrnn": "the same layers, plus 7x128 input-convolution biases per layer",
+    "vqvae": "no OpenSTL counterpart; VqVaeConfig defaults (width 128, 2 residual blocks, 512 codes x 64) on a "
+             "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
+}
+# The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
+MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "vqvae", "mocogan"]
+OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/ConvLSTM.py and PredRNN.py
+# Per-model changes to a profile's sizes. The VQ-VAE (no OpenSTL counterpart) reconstructs 16-frame clips:
+# layers = residual blocks, hidden = encoder/decoder width; VqVaeConfig's defaults for the size section.
+SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
+THROUGHPUT_MODELS = [(m, {}) for m in MODELS] + [("vqvae", dict(layers=2, context=8, horizon=8))]
+
+PROFILES = {
+    # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
+    # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
+    "full": dict(threads=2,
+                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=3, reps=3),
+                 memory=dict(batch=2, frames=20, height=16, warmup=50, steps=2000, every=100, threads=1),
+                 quality=dict(batch=16, layers=2, hidden=32, kernel=5, patch=4, cpu_seconds=150, threads=1,
+                              train_clips=2000, test_clips=500)),
+    # A few seconds per call: checks that the harness works end to end.
+    "quick": dict(threads=1,
+                  throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
+                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1),
+                  quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
+                               train_clips=200, test_clips=40)),
+}
+
+
+def env_for(side, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    if side == "pytorch":
+        # FACTS.md: these two variables (set on these machines for old OpenBLAS builds) slow OpenBLAS down.
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
+    return env
+
+
+def call(side, verb, opts, threads):
+    args = []
+    for k, v in opts.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    args += ["--threads", str(threads)]
+    cmd = (["dotnet", str(WORKER), verb] if side == "videolab" else ["/usr/bin/python3", str(PEER), verb]) + args
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env_for(side, threads), cwd=PEERS)
+    if done.returncode != 0:
+        raise SystemExit(f"{side} {verb} failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load():
+    return round(os.getloadavg()[0], 2)
+
+
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def section_size(profile):
+    rows = []
+    for model, size in SIZE_MODELS:
+        opts = dict(model=model, **size)
+        vl, pt = call("videolab", "size", opts, 1), call("pytorch", "size", opts, 1)
+        assert vl["params"] == pt["params"], f"{model}: VideoLab {vl['params']} params, PyTorch mirror {pt['params']}"
+        name, params, flops = OPENSTL.get(model, ("-", "-", "-"))
+        rows.append(dict(model=model, size=size, params=vl["params"], params_peer=pt["params"],
+                         flops=vl["flops"], flops_peer_hooks=pt["flops"], openstl_name=name,
+                         openstl_params=params, openstl_flops=flops))
+        print(f"size {model}: {vl['params']:,} params (peer {pt['params']:,}), {pt['flops'] / 1e9:.1f} GFLOPs", flush=True)
+    return rows
+
+
+def section_throughput(profile):
+    s, threads = profile["throughput"], profile["threads"]
+    rows = []
+    for model, change in THROUGHPUT_MODELS:
+        opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
+                    patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
+        opts.update(change)
+        for verb in ("train-speed", "infer-speed"):
+            runs = {"videolab": [], "pytorch": []}
+            params = {}
+            loads = []
+            for rep in range(s["reps"]):
+                order = ("videolab", "pytorch") if rep % 2 == 0 else ("pytorch", "videolab")
+                for side in order:
+                    loads.append(load())
+                    r = call(side, verb, dict(opts, seed=rep), threads)
+                    runs[side].append(statistics.median(r["seconds"]))
+                    params[side] = r["params"]
+            assert params["videolab"] == params["pytorch"], f"{model}: parameter counts differ: {params}"
+            ratios = [p / v for v, p in zip(runs["videolab"], runs["pytorch"])]  # VideoLab speed / PyTorch speed
+            row = dict(model=model, verb=verb, params=params["videolab"], batch=s["batch"],
+                       videolab_seconds=runs["videolab"], pytorch_seconds=runs["pytorch"],
+                       videolab_per_s=spread([1 / x for x in runs["videolab"]]),
+                       pytorch_per_s=spread([1 / x for x in runs["pytorch"]]),
+                       videolab_clips_per_s=spread([s["batch"] / x for x in runs["videolab"]]),
+                       pytorch_clips_per_s=spread([s["batch"] / x for x in runs["pytorch"]]),
+                       ratio=spread(ratios), load_1min=loads, options=opts)
+            rows.append(row)
+            print(f"{verb} {model}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
+                  f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
+                  f"[{row['ratio']['min']:.2f}-{row['ratio']['max']:.2f}] load {loads}", flush=True)
+    return rows
+
+
+def section_memory(profile):
+    s = profile["memory"]
+    rows = []
+    for model in MEMORY_MODELS:
+        opts = {k: v for k, v in s.items() if k != "threads"}
+        r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
+        rss = r["rss_kib"]
+        growth = (rss[-1] - rss[0]) / rss[0] * 100
+        rows.append(dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], rss_kib=rss,
+                         method=r["method"], clip=r["clip"],
+                         start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024, max_mib=max(rss) / 1024,
+                         growth_percent=growth, seconds=r["seconds"], passed=growth <= 3.0))
+        print(f"memory {model}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {r['steps']} steps "
+              f"({growth:+.2f}%)", flush=True)
+    return rows
+
+
+def make_data(profile):
+    s = profile["quality"]
+    CACHE.mkdir(exist_ok=True)
+    files = {}
+    for split, source, count, seed in [("train", "train-images-idx3-ubyte.gz", s["train_clips"], 1),
+                                       ("test", "t10k-images-idx3-ubyte.gz", s["test_clips"], 2)]:
+        path = CACHE / f"fashion-{split}-{count}-seed{seed}.npy"
+        if not path.exists():
+            subprocess.run(["/usr/bin/python3", str(PEERS / "moving_mnist.py"), str(FASHION / source), str(path),
+                            str(count), str(seed)], check=True)
+        files[split] = path
+    return files
+
+
+def metrics(test, predictions):
+    done = subprocess.run(["/usr/bin/python3", str(PEERS / "metrics.py"), str(test), str(predictions)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def section_quality(profile):
+    s = profile["quality"]
+    files = make_data(profile)
+    rows = [dict(model="copy-last-frame", side="baseline", **metrics(files["test"], "copy-last"))]
+    print(f"quality copy-last-frame: MSE {rows[0]['mse']:.1f}", flush=True)
+    for model in MODELS:
+        out = {side: CACHE / f"pred-{model}-{side}.npy" for side in ("videolab", "pytorch")}
+        opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
+                    patch=s["patch"], cpu_seconds=s["cpu_seconds"], train=files["train"], test=files["test"])
+        # Both sides train at the same time, one thread each, so they share whatever the machine is doing.
+        with ThreadPoolExecutor(2) as pool:
+            futures = {side: pool.submit(call, side, "quality", dict(opts, out=out[side]), s["threads"])
+                       for side in ("videolab", "pytorch")}
+            results = {side: f.result() for side, f in futures.items()}
+        for side, r in results.items():
+            row = dict(model=model, side=side, params=r["params"], steps=r["steps"], cpu_seconds=r["cpu_seconds"],
+                       wall_seconds=r["wall_seconds"], last_loss=r["last_loss"], **metrics(files["test"], out[side]))
+            rows.append(row)
+            print(f"quality {model} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, MSE {row['mse']:.1f}, "
+                  f"SSIM {row['ssim']:.3f}", flush=True)
+    return rows
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    return dict(cpu=cpu, cores=os.cpu_count(), os=platform.platform(), python_peer="/usr/bin/python3")
+
+
+def write(results, path_json):
+    path_json.write_text(json.dumps(results, indent=1))
+    path_json.with_suffix(".md").write_text(markdown(results))
+
+
+def markdown(r):
+    p = r["profile_settings"]
+    out = [f"# VideoLab benchmarks, {r['date']}", "",
+           f"Machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['os']}. "
+           f"VideoLab: TorchSharp {r['versions'].get('torchsharp', '?')} (LibTorch {r['versions'].get('libtorch', '?')}); "
+           f"peer: PyTorch {r['versions'].get('pytorch', '?')} (Debian python3-torch, OpenBLAS). "
+           f"Profile `{r['profile']}`. Command: `{r['command']}`.", ""]
+    if "size" in r:
+        out += ["## Model size at OpenSTL's Moving MNIST configurations", "",
+                "FLOPs: multiply-adds of one forward pass over one 10 -> 10 clip (fvcore's convention, as OpenSTL), "
+                "counted analytically in C# and with forward hooks on the PyTorch mirror.", "",
+                "| model | params (VideoLab = PyTorch mirror) | GFLOPs (analytic / hooks) | OpenSTL | OpenSTL params | OpenSTL FLOPs | note |",
+                "| --- | ---: | ---: | --- | ---: | ---: | --- |"]
+        for x in r["size"]:
+            analytic = f"{x['flops'] / 1e9:.1f}" if isinstance(x["flops"], (int, float)) else "-"
+            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {analytic} / {x['flops_peer_hooks'] / 1e9:.1f} "
+                       f"| {x['openstl_name']} | {x['openstl_params']} | {x['openstl_flops']} | {SIZE_NOTES.get(x['model'], '')} |")
+        out.append("")
+    if "throughput" in r:
+        t = p["throughput"]
+        out += ["## CPU throughput, VideoLab against the same architecture in PyTorch", "",
+                f"64x64x1, 10 -> 10, batch {t['batch']}, {t['layers']} layers x {t['hidden']} hidden, kernel {t['kernel']}, "
+                f"patch {t['patch']}; {p['threads']} threads each; Adam + MSE, no teacher forcing. {t['reps']} "
+                f"repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} warm-up + "
+                f"{t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
+                "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
+                "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
+                "| model | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
+                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+        f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
+        for x in r["throughput"]:
+            what = "training step" if x["verb"] == "train-speed" else "inference (forward)"
+            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
+                       f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
+        loads = [l for x in r["throughput"] for l in x["load_1min"]]
+        out += ["", f"1-minute load average during these runs: {min(loads)}-{max(loads)} (2 cores).", ""]
+    if "memory" in r:
+        m = p["memory"]
+        out += ["## Resident memory over training (VideoLab)", "",
+                f"VmRSS after {m['warmup']} warm-up steps and after {m['steps']} more steps of the library's own training "
+                f"method (each step in a dispose scope, as the Trainer runs it); registered models at their tiny size fitted "
+                f"to {m['frames']} frames of {m['height']}x{m['height']} (10 -> 10 for predictors), batch {m['batch']}, "
+                f"{m['threads']} thread. Target: growth <= 3%.", "",
+                "| model | method | params | start MiB | end MiB | max MiB | growth | verdict |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for x in r["memory"]:
+            out.append(f"| {x['model']} | {x['method']} | {x['params']:,} | {x['start_mib']:.0f} | {x['end_mib']:.0f} | {x['max_mib']:.0f} | "
+                       f"{x['growth_percent']:+.2f}% | {'flat' if x['passed'] else 'GROWS'} |")
+        out.append("")
+    if "quality" in r:
+        q = p["quality"]
+        out += ["## Moving Fashion-MNIST quality after the same CPU budget", "",
+                f"Data: Moving Fashion-MNIST (real MNIST is not on this machine), generated per Srivastava et al. 2015 "
+                f"from Debian's dataset-fashion-mnist: {q['train_clips']} training clips (train images), "
+                f"{q['test_clips']} test clips (t10k images), 10 -> 10. Each model: {q['layers']} layers x {q['hidden']} "
+                f"hidden, kernel {q['kernel']}, patch {q['patch']}, batch {q['batch']}, Adam 1e-3, trained until its process "
+                f"used {q['cpu_seconds']} CPU seconds ({q['threads']} thread; VideoLab and PyTorch ran at the same time). "
+                "Scored by one script (bench/peers/metrics.py): MSE and MAE per frame (summed over pixels, as OpenSTL), "
+                "SSIM (scikit-image), PSNR.", "",
+                "| model | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for x in r["quality"]:
+            out.append(f"| {x['model']} | {x['side']} | {x.get('steps', '-')} | "
+                       f"{x['cpu_seconds']:.0f} | " if 'cpu_seconds' in x else f"| {x['model']} | {x['side']} | - | - | ")
+            out[-1] += f"{x['mse']:.1f} | {x['mae']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} |"
+        out.append("")
+    if "gpu" in r:
+        out += ["## GPU: one training epoch of the PyTorch peers at OpenSTL's size", "",
+                "PyTorch peer on one GPU, batch 16, 625 steps = one epoch of 10,000 Moving MNIST clips "
+                "(random data already on the GPU), Adam + MSE, 10 -> 10 without teacher forcing.", "",
+                "| model | params | GPU | PyTorch | steps/s | s per epoch | 200 epochs |", "| --- | ---: | --- | --- | ---: | ---: | ---: |"]
+        for x in r["gpu"]:
+            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {x['gpu']} | {x['torch']} | {x['steps_per_s']:.2f} | "
+                       f"{x['epoch_seconds']:.1f} | {x['hours_200_epochs']:.1f} h |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--profile", default="full", choices=PROFILES)
+    ap.add_argument("--only", default="size,memory,throughput,quality")
+    ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
+    a = ap.parse_args()
+    if not WORKER.exists():
+        raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
+    profile = PROFILES[a.profile]
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "" if a.profile == "full" else f"-{a.profile}"
+    path = RESULTS / f"{a.date}{suffix}.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results.update(date=a.date, profile=a.profile, profile_settings=profile, machine=machine(),
+                   command="bench/run" + ("" if a.profile == "full" else f" --profile {a.profile}"))
+    probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
+    probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
+    results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
+    gpu = RESULTS / "gpu-epoch-h100.jsonl"
+    if gpu.exists():
+        results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
+    sections = {"size": section_size, "memory": section_memory, "throughput": section_throughput,
+                "quality": section_quality}
+    for name in a.only.split(","):
+        started = time.time()
+        results[name] = sections[name](profile)
+        results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),
+                                                       finished=datetime.datetime.utcnow().isoformat(timespec="seconds"))
+        write(results, path)
+    print(f"wrote {path} and {path.with_suffix('.md')}")
+
+
+if __name__ == "__main__":
+    main()
