@@ -85,7 +85,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
         IReadOnlyDictionary<string, double> lastLosses = new Dictionary<string, double>();
         IReadOnlyDictionary<string, double>? lastValidation = null;
-        long lastValidatedStep = -1, lastLoggedStep = _state.Step;
+        long firstStep = _state.Step, lastValidatedStep = -1, lastLoggedStep = _state.Step;
         double lastLogSeconds = Seconds();
         StopReason? stop = BudgetReached(Seconds());
 
@@ -128,7 +128,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
             }
         }
 
-        if (validation is not null && lastValidatedStep != _state.Step && _state.Step > 0 && stop != StopReason.Cancelled)
+        // A last validation, unless this step was just validated, nothing was trained, or the user is waiting (Ctrl-C).
+        if (validation is not null && lastValidatedStep != _state.Step && _state.Step > firstStep && stop != StopReason.Cancelled)
             (lastValidation, _) = Validate(validation);
         SaveLast();
         return new TrainResult(_state.Step, _state.Epoch, stop.Value, lastLosses, lastValidation, _state.BestMetric, Seconds());
