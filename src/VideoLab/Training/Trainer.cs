@@ -143,7 +143,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         IReadOnlyDictionary<string, double> losses;
         try
         {
-            losses = Method.TrainStep(batch, new StepContext(_state.Step, _state.Epoch, _totalSteps, Settings.ClipGradNorm));
+            var context = new StepContext(_state.Step, _state.Epoch, _totalSteps, Settings.ClipGradNorm);
+            losses = CollectionPause.Run(() => Method.TrainStep(batch, context));
         }
         catch (Exception e) when (TrainingOutOfMemoryException.IsOutOfMemory(e))
         {
@@ -174,7 +175,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
                 {
                     using var scope = NewDisposeScope();
                     using var owned = batch;
-                    foreach (var (name, value) in Method.Evaluate(batch))
+                    foreach (var (name, value) in CollectionPause.Run(() => Method.Evaluate(batch)))
                         sums[name] = sums.GetValueOrDefault(name) + value;
                     if (batches == 0) WriteSamples(batch);
                     if (++batches >= (Settings.ValidationBatches ?? int.MaxValue)) break;
