@@ -31,6 +31,7 @@ public static class TrainCommand
         var minutes = new Option<double?>("--minutes") { Description = "Budget: wall-clock minutes (default 3 when no budget is given)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Clips per batch.", DefaultValueFactory = _ => 16 };
         var lr = new Option<double>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
+        var lrD = new Option<double?>("--lr-d") { Description = "A GAN's discriminator learning rate (default: --lr)." };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (switches to AdamW when > 0).", DefaultValueFactory = _ => 0 };
         var schedule = new Option<LrSchedule>("--schedule") { Description = "LR schedule: constant, onecycle, warmupcosine.", DefaultValueFactory = _ => LrSchedule.Constant };
         var seed = new Option<long>("--seed") { Description = "Seed of every random number generator.", DefaultValueFactory = _ => 42 };
@@ -48,14 +49,14 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
         {
-            model, data, size, set, option, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
+            model, data, size, set, option, steps, epochs, minutes, batchSize, lr, lrD, weightDecay, schedule, seed, output, checkpointEvery,
             validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
         };
         command.SetAction(parse =>
         {
             var request = new TrainRequest(
                 parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(set) ?? [], parse.GetValue(option) ?? [], parse.GetValue(steps), parse.GetValue(epochs),
-                parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(weightDecay), parse.GetValue(schedule),
+                parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(lrD), parse.GetValue(weightDecay), parse.GetValue(schedule),
                 parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
                 parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
                 parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
@@ -66,7 +67,7 @@ public static class TrainCommand
 
     /// <summary>Everything the command line says.</summary>
     sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, string[] Options, long? Steps, int? Epochs, double? Minutes, int BatchSize,
-                               double LearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
+                               double LearningRate, double? DiscriminatorLearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
                                int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
                                int Frames, int ImageSize);
 
@@ -77,6 +78,7 @@ public static class TrainCommand
         if (r.ImageSize < 4) throw new CliException($"--image-size must be at least 4, got {r.ImageSize}.");
         if (r.ValidationBatches <= 0) throw new CliException($"--validation-batches must be positive, got {r.ValidationBatches}.");
         if (r.LearningRate <= 0) throw new CliException($"--lr must be positive, got {r.LearningRate}.");
+        if (r.DiscriminatorLearningRate <= 0) throw new CliException($"--lr-d must be positive, got {r.DiscriminatorLearningRate}.");
 
         // A new run, or the saved description of the run to resume; the budget may be extended.
         RunConfig? previous = r.Resume is null ? null : Run_(r.Resume).Config;
@@ -87,7 +89,7 @@ public static class TrainCommand
         var options = Pairs(r.Options, "--option");
         if (r.Context is int c) options["context"] = c.ToString(CultureInfo.InvariantCulture);
         if (r.Horizon is int h) options["horizon"] = h.ToString(CultureInfo.InvariantCulture);
-        var methodSettings = previous?.Method ?? new MethodSettings(r.LearningRate, r.WeightDecay, Options: options);
+        var methodSettings = previous?.Method ?? new MethodSettings(r.LearningRate, r.WeightDecay, r.DiscriminatorLearningRate, options);
         bool anyBudget = r.Steps is not null || r.Epochs is not null || r.Minutes is not null;
         var settings = previous is null
             ? new TrainerSettings(Steps: r.Steps, Epochs: r.Epochs, Minutes: anyBudget ? r.Minutes : 3, Seed: r.Seed,
