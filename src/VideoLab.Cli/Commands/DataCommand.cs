@@ -49,7 +49,7 @@ static class DataCommand
         command.SetAction(async (parse, cancel) =>
         {
             var dataset = DatasetSources.Get(parse.GetValue(name)!);
-            var downloader = new Downloader { BaseUrl = parse.GetValue(baseUrl) ?? new Downloader().BaseUrl };
+            var downloader = parse.GetValue(baseUrl) is { } mirror ? new Downloader { BaseUrl = mirror } : new Downloader();
             var root = parse.GetValue(output)!;
             AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Name}[/]: {dataset.About}");
             try

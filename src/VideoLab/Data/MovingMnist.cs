@@ -68,7 +68,8 @@ public sealed class MovingMnist : IClipDataset
             "test" or "t10k" or "validation" => "t10k-images-idx3-ubyte",
             _ => throw new ArgumentException($"Unknown split '{split}'; expected train or test."),
         };
-        foreach (var name in new[] { stem, stem + ".gz", stem.Replace("-idx3", ".idx3") , stem.Replace("-idx3", ".idx3") + ".gz" })
+        var dotted = stem.Replace("-idx3", ".idx3");  // some mirrors name them train-images.idx3-ubyte
+        foreach (var name in new[] { stem, stem + ".gz", dotted, dotted + ".gz" })
         {
             var candidate = System.IO.Path.Combine(folder, name);
             if (File.Exists(candidate)) return candidate;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Pipes;
@@ -18,8 +19,8 @@ public sealed record DecodeOptions(int Start = 0, int? Frames = null, int Stride
 
 /// <summary>
 /// Decodes video frames with ffmpeg straight into memory: ffmpeg seeks, drops frames for the stride, scales,
-/// crops and converts to planar RGB (<c>gbrp</c>) or <c>gray</c>, and writes raw frames to a pipe (FFMpegCore's
-/// <see cref="StreamPipeSink"/>) that is read into one buffer; no temporary files. Planar output is already
+/// crops and converts to planar RGB (<c>gbrp</c>) or <c>gray</c>, and writes raw frames to its standard output,
+/// which is read into one buffer; no temporary files. FFMpegCore builds the arguments. Planar output is already
 /// channel-first, so a clip needs no transpose (a strided copy that cost more than the decoding itself).
 /// </summary>
 public static class VideoReader
@@ -53,45 +54,54 @@ public static class VideoReader
                                                     $"starting at frame {options.Start} needs {options.Start + span}. Use a shorter clip, a smaller stride, or skip this video.");
 
         int frameBytes = c * h * w;
-        var pixels = new byte[(long)frames * frameBytes];
-        int received = 0;
-        var sink = new StreamPipeSink(async (pipe, token) =>
-        {
-            received = await pipe.ReadAtLeastAsync(pixels, pixels.Length, throwOnEndOfStream: false, token);
-            await pipe.CopyToAsync(Stream.Null, token);  // never leave ffmpeg blocked on a full pipe
-        });
-
         var filters = new List<string>();
         if (options.Stride > 1) filters.Add($"select=not(mod(n\\,{options.Stride}))");
         if (options.Height is not null) filters.Add($"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}");
         // Seek a quarter frame early: ffmpeg keeps the frames at or after the seek time, so frame Start is the first kept.
         double seek = Math.Max(0, (options.Start - 0.25) / video.Fps);
-        try
-        {
-            FFMpegArguments
-                .FromFileInput(video.Path, verifyExists: true, o =>
-                {
-                    if (options.Start > 0) o.WithCustomArgument($"-ss {seek.ToString("0.######", CultureInfo.InvariantCulture)}");
-                })
-                .OutputToPipe(sink, o =>
-                {
-                    o.WithCustomArgument("-an -sn -dn -fps_mode passthrough");
-                    if (filters.Count > 0) o.WithCustomArgument($"-vf \"{string.Join(',', filters)}\"");
-                    o.WithCustomArgument($"-frames:v {frames} -pix_fmt {(options.Grayscale ? "gray" : "gbrp")}");
-                    o.ForceFormat("rawvideo");
-                })
-                .ProcessSynchronously(throwOnError: true, tools.MpegOptions);
-        }
-        catch (Exception e) when (e is not FFmpegNotFoundException and not DataFileException)
-        {
-            throw new DataFileException(video.Path, $"ffmpeg cannot decode it ({VideoProbe.FirstLine(e.Message)}); expected {VideoProbe.VideoFile}.", e);
-        }
+        if (!File.Exists(video.Path)) throw new DataFileException(video.Path, $"file not found (it was there when probed); expected {VideoProbe.VideoFile}.");
+        var arguments = FFMpegArguments
+            .FromFileInput(video.Path, verifyExists: false, o =>
+            {
+                if (options.Start > 0) o.WithCustomArgument($"-ss {seek.ToString("0.######", CultureInfo.InvariantCulture)}");
+            })
+            .OutputToUrl("pipe:1", o =>
+            {
+                o.WithCustomArgument("-an -sn -dn -fps_mode passthrough");
+                if (filters.Count > 0) o.WithCustomArgument($"-vf \"{string.Join(',', filters)}\"");
+                o.WithCustomArgument($"-frames:v {frames} -pix_fmt {(options.Grayscale ? "gray" : "gbrp")}");
+                o.ForceFormat("rawvideo");
+            })
+            .Arguments;
+        var pixels = new byte[(long)frames * frameBytes];
+        var (received, exitCode, errors) = RunToBuffer(tools.FFmpeg, "-hide_banner -loglevel error -nostdin " + arguments, pixels);
+        if (exitCode != 0)
+            throw new DataFileException(video.Path, $"ffmpeg cannot decode it ({VideoProbe.FirstLine(errors)}); expected {VideoProbe.VideoFile}.");
         int decoded = received / frameBytes;
         if (decoded < frames)
             throw new DataFileException(video.Path, $"decoded only {decoded} of the {frames} frames asked for (start {options.Start}, stride {options.Stride}); " +
                                                     $"ffprobe counted {video.Frames} frames. The file may be damaged or have a variable frame rate.");
         if (c == 3) GbrToRgb(pixels, frames, h * w);
         return (pixels, frames, c, h, w);
+    }
+
+    /// <summary>
+    /// Runs ffmpeg with its raw frames on standard output, read to the end into <paramref name="buffer"/>.
+    /// (FFMpegCore's <see cref="StreamPipeSink"/> was the first choice, but FFMpegCore closes that pipe as soon as
+    /// ffmpeg exits, dropping frames still buffered in it: small clips, which ffmpeg writes at once and exits,
+    /// then came back short now and then. Standard output is read until ffmpeg closes it, so nothing is lost.)
+    /// </summary>
+    static (int Received, int ExitCode, string Errors) RunToBuffer(string ffmpeg, string arguments, byte[] buffer)
+    {
+        var start = new ProcessStartInfo(ffmpeg, arguments)
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new FFmpegNotFoundException($"{ffmpeg} could not be started.");
+        var errors = process.StandardError.ReadToEndAsync();  // drained beside stdout so ffmpeg never blocks on it
+        var output = process.StandardOutput.BaseStream;
+        int received = output.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        output.CopyTo(Stream.Null);  // anything beyond the frames asked for
+        process.WaitForExit();
+        return (received, process.ExitCode, errors.Result);
     }
 
     /// <summary>Reorders each frame's planes from ffmpeg's G, B, R to R, G, B, in place.</summary>

@@ -59,3 +59,24 @@ public class ClipLoaderTests
         public Tensor GetClip(long index) => index == 3 ? throw new IOException("clip 3 is broken") : zeros(1, 1, 2, 2);
     }
 }
+
+public class TorchClipDatasetTests
+{
+    [Fact]
+    public void TorchSharps_data_loader_batches_clips_in_the_video_layout()
+    {
+        var shapes = new BouncingShapes(new BouncingShapesConfig(Frames: 3, Size: 16, Count: 5, Seed: 1));
+        using var dataset = new TorchClipDataset(shapes);
+        using var loader = TorchSharp.torch.utils.data.DataLoader(dataset, 2, shuffle: false);
+        var batches = 0;
+        foreach (var batch in loader)
+        {
+            using var clips = batch["clip"];
+            Assert.Equal(batches < 2 ? 2 : 1, clips.shape[0]);
+            Assert.Equal(new long[] { 3, 3, 16, 16 }, clips.shape[1..]);
+            if (batches == 0) { using var first = shapes.GetClip(1); Assert.True(clips[1].eq(first).all().item<bool>()); }
+            batches++;
+        }
+        Assert.Equal(3, batches);
+    }
+}

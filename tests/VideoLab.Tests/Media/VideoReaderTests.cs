@@ -100,6 +100,19 @@ public class VideoReaderTests
     }
 
     [Fact]
+    public void A_truncated_video_fails_naming_the_file()
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("cut.mp4");
+        var whole = File.ReadAllBytes(TestVideos.Ramp());
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+        // Depending on where the cut falls, ffprobe refuses the file or ffmpeg decodes fewer frames than counted.
+        var e = Assert.Throws<DataFileException>(() => { using var _ = VideoReader.ReadAll(path); });
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
     public void A_video_shorter_than_the_clip_says_how_many_frames_it_has_and_needs()
     {
         var info = VideoProbe.Probe(TestVideos.Ramp());
