@@ -56,13 +56,23 @@ public static class Tutorial
     /// <param name="learningRate">Adam's learning rate.</param>
     /// <param name="size">Model size; null: tiny in quick mode, default otherwise.</param>
     /// <param name="chartKeys">Logged values to chart live; null: every key containing "loss".</param>
+    /// <param name="config">A config of the model's type to start from instead of the registered one at <paramref name="size"/>; fitted to the data.</param>
     public static TutorialRun TrainPredictor(string model, TutorialData data, TrainerSettings settings, Action<IHtmlView>? show = null,
                                              string? label = null, ScheduledSampling? sampling = null, string? runName = null,
-                                             double learningRate = 1e-3, ModelSize? size = null, IReadOnlyList<string>? chartKeys = null)
+                                             double learningRate = 1e-3, ModelSize? size = null, IReadOnlyList<string>? chartKeys = null,
+                                             object? config = null)
     {
         Lab.Seed(settings.Seed);
-        var (spec, module) = ModelSetup.Build(model, size ?? (Lab.Quick ? ModelSize.Tiny : ModelSize.Default),
-                                              data.Shape, data.Context, data.Horizon, Lab.Device);
+        ModelSpec spec;
+        nn.Module module;
+        if (config is null)
+            (spec, module) = ModelSetup.Build(model, size ?? (Lab.Quick ? ModelSize.Tiny : ModelSize.Default), data.Shape, data.Context, data.Horizon, Lab.Device);
+        else
+        {
+            var entry = ModelRegistry.Get(model);
+            var fitted = ModelSetup.FitToData(entry, config, data.Shape, data.Context, data.Horizon);
+            (spec, module) = (ModelSpec.Of(entry, fitted), entry.Build(fitted).to(Lab.Device));
+        }
         var options = new Dictionary<string, string>
         {
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
