@@ -40,7 +40,7 @@ public sealed class TutorialHelperTests
         Assert.Equal(4, zeros.Clips);
         Assert.True(zeros.StandardErrors["mse"] > 0);
         var html = comparison.Table(withErrors: true).ToHtml(new Display.HtmlAssets());
-        Assert.Contains("<b>0 ± 0</b>", html);                                      // the best MSE is bold
+        Assert.Contains("<b>0 &#177; 0</b>", html);                                 // the best MSE (0 ± 0) is bold
         Assert.Contains("vl-chart", comparison.HorizonCharts(trainedHorizon: 2).ToHtml(new Display.HtmlAssets()));
     }
 
