@@ -25,11 +25,13 @@ public static class TrainCommand
         var data = new Option<string>("--data") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.Names)}.", DefaultValueFactory = _ => "shapes" };
         var size = new Option<ModelSize>("--size") { Description = "Model size: default (the published size) or tiny (CPU tutorials, tests).", DefaultValueFactory = _ => ModelSize.Tiny };
         var set = new Option<string[]>("--set") { Description = "Override a model config field, e.g. --set hiddenChannels=32 (repeatable; see the model's config record).", AllowMultipleArgumentsPerToken = false };
+        var option = new Option<string[]>("--option") { Description = "A training-method option, e.g. --option vqvae=runs/v/checkpoints/best.ckpt for vqvae-prior, --option teacher-decay=0.3 (repeatable).", AllowMultipleArgumentsPerToken = false };
         var steps = new Option<long?>("--steps") { Description = "Budget: optimisation steps." };
         var epochs = new Option<int?>("--epochs") { Description = "Budget: passes over the training clips." };
         var minutes = new Option<double?>("--minutes") { Description = "Budget: wall-clock minutes (default 3 when no budget is given)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Clips per batch.", DefaultValueFactory = _ => 16 };
         var lr = new Option<double>("--lr") { Description = "Learning rate (Adam).", DefaultValueFactory = _ => 1e-3 };
+        var lrD = new Option<double?>("--lr-d") { Description = "A GAN's discriminator learning rate (default: --lr)." };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (switches to AdamW when > 0).", DefaultValueFactory = _ => 0 };
         var schedule = new Option<LrSchedule>("--schedule") { Description = "LR schedule: constant, onecycle, warmupcosine.", DefaultValueFactory = _ => LrSchedule.Constant };
         var seed = new Option<long>("--seed") { Description = "Seed of every random number generator.", DefaultValueFactory = _ => 42 };
@@ -47,14 +49,14 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
         {
-            model, data, size, set, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
+            model, data, size, set, option, steps, epochs, minutes, batchSize, lr, lrD, weightDecay, schedule, seed, output, checkpointEvery,
             validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
         };
         command.SetAction(parse =>
         {
             var request = new TrainRequest(
-                parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(set) ?? [], parse.GetValue(steps), parse.GetValue(epochs),
-                parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(weightDecay), parse.GetValue(schedule),
+                parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(set) ?? [], parse.GetValue(option) ?? [], parse.GetValue(steps), parse.GetValue(epochs),
+                parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(lrD), parse.GetValue(weightDecay), parse.GetValue(schedule),
                 parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
                 parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
                 parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
@@ -64,8 +66,8 @@ public static class TrainCommand
     }
 
     /// <summary>Everything the command line says.</summary>
-    sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, long? Steps, int? Epochs, double? Minutes, int BatchSize,
-                               double LearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
+    sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, string[] Options, long? Steps, int? Epochs, double? Minutes, int BatchSize,
+                               double LearningRate, double? DiscriminatorLearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
                                int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
                                int Frames, int ImageSize);
 
@@ -76,6 +78,7 @@ public static class TrainCommand
         if (r.ImageSize < 4) throw new CliException($"--image-size must be at least 4, got {r.ImageSize}.");
         if (r.ValidationBatches <= 0) throw new CliException($"--validation-batches must be positive, got {r.ValidationBatches}.");
         if (r.LearningRate <= 0) throw new CliException($"--lr must be positive, got {r.LearningRate}.");
+        if (r.DiscriminatorLearningRate <= 0) throw new CliException($"--lr-d must be positive, got {r.DiscriminatorLearningRate}.");
 
         // A new run, or the saved description of the run to resume; the budget may be extended.
         RunConfig? previous = r.Resume is null ? null : Run_(r.Resume).Config;
@@ -83,10 +86,10 @@ public static class TrainCommand
         if (r.Resume is null && File.Exists(Path.Combine(directory, RunFiles.Config)))
             throw new CliException($"{directory} already holds a run: continue it with --resume {directory}, or choose another --out.");
         var dataSpec = previous?.Data ?? new DataSpec(r.Data, r.DataPath, r.Frames, r.ImageSize, Seed: r.Seed);
-        var options = new Dictionary<string, string>();
+        var options = Pairs(r.Options, "--option");
         if (r.Context is int c) options["context"] = c.ToString(CultureInfo.InvariantCulture);
         if (r.Horizon is int h) options["horizon"] = h.ToString(CultureInfo.InvariantCulture);
-        var methodSettings = previous?.Method ?? new MethodSettings(r.LearningRate, r.WeightDecay, Options: options);
+        var methodSettings = previous?.Method ?? new MethodSettings(r.LearningRate, r.WeightDecay, r.DiscriminatorLearningRate, options);
         bool anyBudget = r.Steps is not null || r.Epochs is not null || r.Minutes is not null;
         var settings = previous is null
             ? new TrainerSettings(Steps: r.Steps, Epochs: r.Epochs, Minutes: anyBudget ? r.Minutes : 3, Seed: r.Seed,
@@ -104,7 +107,7 @@ public static class TrainCommand
         var entry = ModelRegistry.Get(previous?.Model?.Name ?? r.Model);
         (ModelSpec spec, torch.nn.Module module) = previous?.Model is { } saved
             ? (saved, entry.BuildFromJson(saved.ConfigJson).to(Lab.Device))
-            : ModelSetup.Build(entry.Name, r.Size, dataset.Shape, contextFrames, horizonFrames, Lab.Device, Overrides(r.Set));
+            : ModelSetup.Build(entry.Name, r.Size, dataset.Shape, contextFrames, horizonFrames, Lab.Device, Pairs(r.Set, "--set"));
         var method = ModelSetup.Method(entry, module, methodSettings);
 
         var train = new ClipLoader(trainClips, Math.Min(r.BatchSize, (int)trainClips.Count), shuffle: true, seed: settings.Seed, device: Lab.Device);
@@ -128,6 +131,7 @@ public static class TrainCommand
             var validationText = result.LastValidation is { } v ? $", validation {Describe(v)}" : "";
             AnsiConsole.MarkupLineInterpolated(
                 $"Stopped after {result.Steps} steps ({result.Reason}), {result.Seconds:F0} s. Last loss {result.LastLosses.GetValueOrDefault("loss"):G4}{validationText}.");
+            WriteGallery(directory);
             AnsiConsole.MarkupLineInterpolated($"Run directory: [blue]{directory}[/] (resume with `videolab train --resume {directory}`)");
             return result.Reason == StopReason.Cancelled ? Interrupted : 0;
         }
@@ -137,11 +141,26 @@ public static class TrainCommand
         }
     }
 
-    /// <summary>"name=value" pairs of --set.</summary>
-    static Dictionary<string, string> Overrides(string[] pairs) => pairs.Select(p =>
+    /// <summary>The run's gallery page (loss curves, per-horizon metrics, sample clips); a failure here does not fail the run.</summary>
+    static void WriteGallery(string directory)
+    {
+        var path = Path.Combine(directory, "gallery.html");
+        try
+        {
+            Plots.RunGallery.ForRun(directory, path).Save(path);
+            AnsiConsole.MarkupLineInterpolated($"Gallery: [blue]{path}[/]");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] no gallery ({e.Message}); `videolab render {directory}` retries.");
+        }
+    }
+
+    /// <summary>"name=value" pairs of --set and --option.</summary>
+    static Dictionary<string, string> Pairs(string[] pairs, string option) => pairs.Select(p =>
     {
         int eq = p.IndexOf('=');
-        if (eq <= 0) throw new CliException($"--set takes name=value (e.g. hiddenChannels=32), got '{p}'.");
+        if (eq <= 0) throw new CliException($"{option} takes name=value (e.g. {option} hiddenChannels=32), got '{p}'.");
         return (Key: p[..eq].Trim(), Value: p[(eq + 1)..].Trim());
     }).ToDictionary(kv => kv.Key, kv => kv.Value);
 

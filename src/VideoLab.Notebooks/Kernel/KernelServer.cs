@@ -42,11 +42,21 @@ public sealed class KernelServer : IDisposable
         _log = log ?? Console.Error;
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
             socket.Options.Linger = TimeSpan.Zero;
-        _shell.Bind(connection.Address(connection.ShellPort));
-        _control.Bind(connection.Address(connection.ControlPort));
-        _stdin.Bind(connection.Address(connection.StdinPort));
-        _iopub.Bind(connection.Address(connection.IopubPort));
-        _heartbeat.Bind(connection.Address(connection.HbPort));
+        try
+        {
+            _shell.Bind(connection.Address(connection.ShellPort));
+            _control.Bind(connection.Address(connection.ControlPort));
+            _stdin.Bind(connection.Address(connection.StdinPort));
+            _iopub.Bind(connection.Address(connection.IopubPort));
+            _heartbeat.Bind(connection.Address(connection.HbPort));
+        }
+        catch
+        {
+            // A port in use: release the ones already bound so the caller can retry or exit cleanly.
+            foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat }) socket.Dispose();
+            _engine.Dispose();
+            throw;
+        }
 
         _shell.ReceiveReady += (_, e) => Receive(_shell);
         _control.ReceiveReady += (_, e) => Receive(_control);

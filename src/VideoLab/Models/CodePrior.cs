@@ -42,8 +42,8 @@ public sealed record CodePriorConfig(
 /// before it. A start token stands before the first code. Conditioning frames are simply a prefix:
 /// the codes of the first latent frames of a real clip are given and the rest sampled, so one model
 /// both generates new clips and continues given ones. Changed from VideoGPT: learned 1-D position
-/// embeddings instead of its factorised axial ones, plain causal attention instead of sparse, and no
-/// cached keys/values in sampling (each new code re-runs the prefix: simple, quadratic in length).
+/// embeddings instead of its factorised axial ones, and plain causal attention instead of sparse.
+/// Sampling caches keys and values (<see cref="KeyValueCache"/>), so each new code costs one token's pass.
 /// </summary>
 public sealed class CodePrior : nn.Module<Tensor, Tensor>
 {
@@ -107,7 +107,8 @@ public sealed class CodePrior : nn.Module<Tensor, Tensor>
     /// Samples <paramref name="count"/> code grids <c>(count, t, h, w)</c>. With <paramref name="prefix"/>
     /// <c>(count, t0, h, w)</c> the first t0 latent frames are taken as given and only the rest is sampled.
     /// Temperature divides the logits; <paramref name="topK"/> keeps the k likeliest codes at each step.
-    /// The same seed gives the same codes (a private torch generator, not the global one).
+    /// The same seed gives the same codes (a private torch generator, not the global one). Call in eval
+    /// mode. Keys and values of earlier positions are cached, so each new code costs one token's pass.
     /// </summary>
     public Tensor Sample(int count, long seed, double temperature = 1.0, int? topK = null, Tensor? prefix = null)
     {
@@ -118,19 +119,50 @@ public sealed class CodePrior : nn.Module<Tensor, Tensor>
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var generator = new torch.Generator(unchecked((ulong)seed), device);
-        var codes = prefix is null ? zeros(count, 0, dtype: ScalarType.Int64, device: device) : PrefixCodes(prefix, count, device);  // (count, L0)
-        while (codes.shape[1] < Config.Length)
+        var caches = NewCaches(count, device);
+        try
         {
-            var logits = NextLogits(codes)[.., ^1] / temperature;              // (count, K)
-            if (topK is int k && k < Config.CodebookSize)
+            var codes = zeros(count, Config.Length, dtype: ScalarType.Int64, device: device);  // (count, N), filled left to right
+            int known = 0;
+            if (prefix is not null)
             {
-                var kth = logits.topk(k).values[.., ^1..];                     // (count, 1) the k-th largest logit
-                logits = logits.masked_fill(logits.lt(kth), float.NegativeInfinity);
+                known = (int)(prefix.shape[1] * Config.GridHeight * Config.GridWidth);
+                codes[.., ..known] = PrefixCodes(prefix, count, device);
             }
-            var next = logits.softmax(-1).multinomial(1, generator: generator);  // (count, 1)
-            codes = cat([codes, next], 1);                                      // (count, L+1)
+            var input = cat([full(count, 1, StartToken, dtype: ScalarType.Int64, device: device), codes[.., ..known]], 1);  // (count, 1 + known)
+            long position = 0;
+            for (int i = known; i < Config.Length; i++)
+            {
+                using var step = NewDisposeScope();
+                var logits = StepLogits(input, caches, position)[.., ^1] / temperature;  // (count, K) for code i
+                if (topK is int k && k < Config.CodebookSize)
+                {
+                    var kth = logits.topk(k).values[.., ^1..];                 // (count, 1) the k-th largest logit
+                    logits = logits.masked_fill(logits.lt(kth), float.NegativeInfinity);
+                }
+                var next = logits.softmax(-1).multinomial(1, generator: generator);  // (count, 1)
+                codes[.., i..(i + 1)] = next;
+                position += input.shape[1];
+                input = next.MoveToOuterDisposeScope();
+            }
+            return codes.view(count, Config.GridFrames, Config.GridHeight, Config.GridWidth).MoveToOuterDisposeScope();  // (count, t, h, w)
         }
-        return codes.view(count, Config.GridFrames, Config.GridHeight, Config.GridWidth).MoveToOuterDisposeScope();  // (count, t, h, w)
+        finally
+        {
+            foreach (var cache in caches) cache.Dispose();
+        }
+    }
+
+    /// <summary>One key/value cache per block for <paramref name="batch"/> sequences of the full grid length.</summary>
+    internal List<KeyValueCache> NewCaches(long batch, Device device) =>
+        blocks.Select(block => block.NewCache(batch, Config.Length, Config.Embedding, device)).ToList();
+
+    /// <summary>Logits <c>(B, L_new, K)</c> for input tokens <c>(B, L_new)</c> (start token included) at positions <paramref name="start"/>…, using and filling the caches.</summary>
+    internal Tensor StepLogits(Tensor input, IReadOnlyList<KeyValueCache> caches, long start)
+    {
+        var x = tokens.call(input) + positions.call(arange(start, start + input.shape[1], device: input.device));  // (B, L_new, width)
+        for (int i = 0; i < caches.Count; i++) x = blocks[i].Step(x, caches[i], start);
+        return head.call(norm.call(x));                                        // (B, L_new, K)
     }
 
     Tensor PrefixCodes(Tensor prefix, int count, Device device)

@@ -27,6 +27,30 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>A cache sized for this layer: <paramref name="batch"/> sequences of up to <paramref name="maxLength"/> tokens of <paramref name="width"/>.</summary>
+    public KeyValueCache NewCache(long batch, long maxLength, long width, Device device) => new(batch, heads, maxLength, width / heads, device);
+
+    /// <summary>
+    /// Incremental form for sampling: <paramref name="x"/> <c>(B, L_new, width)</c> holds the tokens at positions
+    /// <paramref name="start"/>…; their keys and values are written into <paramref name="cache"/> and they attend
+    /// to every cached position up to their own. Same result as <see cref="forward"/> on the whole sequence (in eval mode).
+    /// </summary>
+    public Tensor Step(Tensor x, KeyValueCache cache, long start)
+    {
+        long b = x.shape[0], length = x.shape[1], width = x.shape[2], headWidth = width / heads, end = start + length;
+        var qkvHeads = qkv.call(x).view(b, length, 3, heads, headWidth)       // (B, L_new, 3, heads, hw)
+                          .permute(2, 0, 3, 1, 4);                             // (3, B, heads, L_new, hw)
+        cache.Keys[.., .., (int)start..(int)end] = qkvHeads[1];               // written in place
+        cache.Values[.., .., (int)start..(int)end] = qkvHeads[2];
+        var k = cache.Keys[.., .., ..(int)end];                               // (B, heads, end, hw)
+        var v = cache.Values[.., .., ..(int)end];
+        var scores = qkvHeads[0].matmul(k.transpose(-2, -1)) / Math.Sqrt(headWidth);  // (B, heads, L_new, end)
+        var future = ones(length, end, dtype: ScalarType.Bool, device: x.device).triu(start + 1);  // new token i sees positions <= start + i
+        var attention = scores.masked_fill(future, float.NegativeInfinity).softmax(-1);
+        var mixed = attention.matmul(v).transpose(1, 2).reshape(b, length, width);  // (B, L_new, width)
+        return projection.call(mixed);
+    }
+
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], length = x.shape[1], width = x.shape[2], headWidth = width / heads;
@@ -40,5 +64,18 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         var mixed = attention.matmul(v)                                        // (B, heads, L, hw)
                              .transpose(1, 2).reshape(b, length, width);       // (B, L, width)
         return outputDropout.call(projection.call(mixed));
+    }
+}
+
+/// <summary>Keys and values of one attention layer for every position so far, <c>(B, heads, maxLength, hw)</c> each, filled as sampling goes.</summary>
+public sealed class KeyValueCache(long batch, int heads, long maxLength, long headWidth, Device device) : IDisposable
+{
+    public Tensor Keys { get; } = zeros([batch, heads, maxLength, headWidth], device: device);
+    public Tensor Values { get; } = zeros([batch, heads, maxLength, headWidth], device: device);
+
+    public void Dispose()
+    {
+        Keys.Dispose();
+        Values.Dispose();
     }
 }

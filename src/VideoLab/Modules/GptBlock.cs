@@ -27,6 +27,16 @@ public sealed class GptBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>A key/value cache for this block's attention (see <see cref="Step"/>).</summary>
+    public KeyValueCache NewCache(long batch, long maxLength, long width, Device device) => attention.NewCache(batch, maxLength, width, device);
+
+    /// <summary>Incremental form for sampling: tokens at positions <paramref name="start"/>… given the cached earlier ones.</summary>
+    public Tensor Step(Tensor x, KeyValueCache cache, long start)
+    {
+        x = x + attention.Step(norm1.call(x), cache, start);
+        return x + mlp.call(norm2.call(x));
+    }
+
     public override Tensor forward(Tensor x)
     {
         x = x + attention.call(norm1.call(x));

@@ -14,7 +14,7 @@ namespace VideoLab.Training;
 /// <see cref="MethodSettings.DiscriminatorLearningRate"/> (two time-scale update rule, Heusel et al. 2017)
 /// or the generator's. Weight decay, when set, is decoupled (AdamW).
 /// </summary>
-public sealed class GanMethod : ITrainingMethod
+public sealed class GanMethod : ITrainingMethod, ISampleMethod
 {
     readonly MoCoGan model;
     readonly optim.Optimizer generatorOptimizer, discriminatorOptimizer;
@@ -96,7 +96,7 @@ public sealed class GanMethod : ITrainingMethod
     }
 
     /// <summary>
-    /// Clips to look at (the trainer's <c>ISampleMethod</c> contract): <c>sampled</c> (fixed seed, so
+    /// Clips to look at (see <see cref="ISampleMethod"/>): <c>sampled</c> (fixed seed, so
     /// successive validations show the same latents), <c>fixed_content</c> (one content, several motions)
     /// and <c>fixed_motion</c> (several contents, one motion).
     /// </summary>

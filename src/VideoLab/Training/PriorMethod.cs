@@ -12,7 +12,7 @@ namespace VideoLab.Training;
 /// The VQ-VAE is not among <see cref="Modules"/>: the trainer must not switch it to training mode
 /// (that would move its batch-norm statistics and codebook), nor checkpoint it as part of this run.
 /// </summary>
-public sealed class PriorMethod : ITrainingMethod
+public sealed class PriorMethod : ITrainingMethod, ISampleMethod
 {
     /// <summary>The <see cref="MethodSettings.Options"/> key naming the VQ-VAE checkpoint (written by <see cref="VqVae.Save"/>).</summary>
     public const string VqVaeOption = "vqvae";
@@ -42,15 +42,29 @@ public sealed class PriorMethod : ITrainingMethod
         Optimizers = new Dictionary<string, optim.Optimizer> { ["prior"] = optimizer };
     }
 
-    /// <summary>Loads the VQ-VAE named by the <c>vqvae</c> option (see <see cref="VqVae.Load"/>) onto the prior's device.</summary>
+    /// <summary>
+    /// Loads the VQ-VAE named by the <c>vqvae</c> option onto the prior's device: a run directory or checkpoint
+    /// of a trained <c>vqvae</c> run (see <see cref="RunFiles.ResolveCheckpoint"/>), or a file written by
+    /// <see cref="VqVae.Save"/> (weights, with the config in <c>.json</c> beside it).
+    /// </summary>
     public static PriorMethod FromSettings(CodePrior prior, MethodSettings settings)
     {
         var path = settings.Option(VqVaeOption)
                    ?? throw new ArgumentException(
-                       $"Training 'vqvae-prior' needs a trained VQ-VAE: pass its checkpoint as the method option '{VqVaeOption}' " +
-                       "(the file written by VqVae.Save; its config is read from the .json beside it).");
+                       $"Training 'vqvae-prior' needs a trained VQ-VAE: pass the run directory or checkpoint of a 'vqvae' run " +
+                       $"(or a file written by VqVae.Save) as the method option '{VqVaeOption}'.");
         var device = prior.parameters().FirstOrDefault()?.device ?? Lab.Device;
-        return new PriorMethod(prior, VqVae.Load(path, device), settings);
+        return new PriorMethod(prior, LoadVqVae(path, device), settings);
+    }
+
+    /// <summary>A trained VQ-VAE from a <c>vqvae</c> run (directory or checkpoint) or from <see cref="VqVae.Save"/>'s file.</summary>
+    public static VqVae LoadVqVae(string path, Device device)
+    {
+        if (File.Exists(path) && File.Exists(path + ".json")) return VqVae.Load(path, device);
+        var (spec, model) = Checkpoint.LoadModel(RunFiles.ResolveCheckpoint(path), device);
+        if (model is VqVae vqvae) return vqvae;
+        model.Dispose();
+        throw new ArgumentException($"The checkpoint at '{path}' holds a '{spec.Name}' model, not a VQ-VAE; the prior needs a trained 'vqvae' run.");
     }
 
     public IReadOnlyDictionary<string, nn.Module> Modules { get; }
@@ -85,7 +99,7 @@ public sealed class PriorMethod : ITrainingMethod
     }
 
     /// <summary>
-    /// Clips to look at (the trainer's <c>ISampleMethod</c> contract, in eval mode under no_grad):
+    /// Clips to look at (in eval mode under no_grad, see <see cref="ISampleMethod"/>):
     /// <c>reconstruction</c> (what the VQ-VAE makes of the batch, the prior's ceiling), <c>continued</c>
     /// (the first half of the latent frames kept, the rest sampled) and <c>sampled</c> (new clips).
     /// </summary>

@@ -85,7 +85,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
         IReadOnlyDictionary<string, double> lastLosses = new Dictionary<string, double>();
         IReadOnlyDictionary<string, double>? lastValidation = null;
-        long lastValidatedStep = -1, lastLoggedStep = _state.Step;
+        long firstStep = _state.Step, lastValidatedStep = -1, lastLoggedStep = _state.Step;
         double lastLogSeconds = Seconds();
         StopReason? stop = BudgetReached(Seconds());
 
@@ -128,7 +128,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
             }
         }
 
-        if (validation is not null && lastValidatedStep != _state.Step && _state.Step > 0 && stop != StopReason.Cancelled)
+        // A last validation, unless this step was just validated, nothing was trained, or the user is waiting (Ctrl-C).
+        if (validation is not null && lastValidatedStep != _state.Step && _state.Step > firstStep && stop != StopReason.Cancelled)
             (lastValidation, _) = Validate(validation);
         SaveLast();
         return new TrainResult(_state.Step, _state.Epoch, stop.Value, lastLosses, lastValidation, _state.BestMetric, Seconds());
@@ -142,7 +143,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         IReadOnlyDictionary<string, double> losses;
         try
         {
-            losses = Method.TrainStep(batch, new StepContext(_state.Step, _state.Epoch, _totalSteps, Settings.ClipGradNorm));
+            var context = new StepContext(_state.Step, _state.Epoch, _totalSteps, Settings.ClipGradNorm);
+            losses = CollectionPause.Run(() => Method.TrainStep(batch, context));
         }
         catch (Exception e) when (TrainingOutOfMemoryException.IsOutOfMemory(e))
         {
@@ -173,7 +175,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
                 {
                     using var scope = NewDisposeScope();
                     using var owned = batch;
-                    foreach (var (name, value) in Method.Evaluate(batch))
+                    foreach (var (name, value) in CollectionPause.Run(() => Method.Evaluate(batch)))
                         sums[name] = sums.GetValueOrDefault(name) + value;
                     if (batches == 0) WriteSamples(batch);
                     if (++batches >= (Settings.ValidationBatches ?? int.MaxValue)) break;

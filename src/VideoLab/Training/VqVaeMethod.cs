@@ -11,7 +11,7 @@ namespace VideoLab.Training;
 /// the batch's codes, the fraction of codes alive (EMA count ≥ the restart threshold) and the number
 /// of codes restarted this step.
 /// </summary>
-public sealed class VqVaeMethod : ITrainingMethod
+public sealed class VqVaeMethod : ITrainingMethod, ISampleMethod
 {
     readonly VqVae model;
     readonly optim.Optimizer optimizer;
@@ -41,7 +41,7 @@ public sealed class VqVaeMethod : ITrainingMethod
     /// <summary>Losses, PSNR of the batch's mean MSE, perplexity and live codes on a validation batch (no codebook update in eval mode).</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor batch) => Metrics(model.call(batch));
 
-    /// <summary>Clips to look at (the trainer's <c>ISampleMethod</c> contract): the batch's <c>reconstruction</c> beside the <c>input</c>.</summary>
+    /// <summary>Clips to look at (see <see cref="ISampleMethod"/>): the batch's <c>reconstruction</c> beside the <c>input</c>.</summary>
     public IReadOnlyDictionary<string, Tensor> Samples(Tensor batch)
     {
         var clips = batch[..Math.Min(4, (int)batch.shape[0])];

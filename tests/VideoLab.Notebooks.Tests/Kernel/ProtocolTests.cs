@@ -12,7 +12,7 @@ namespace VideoLab.Notebooks.Tests.Kernel;
 public sealed class ProtocolTests : IAsyncLifetime
 {
     const string Key = "a-secret-key-for-signing";
-    readonly ConnectionInfo _connection = new("tcp", "127.0.0.1", FreePort(), FreePort(), FreePort(), FreePort(), FreePort(), Key, "hmac-sha256");
+    ConnectionInfo _connection = null!;
     readonly MessageSigner _signer = new(Key);
     readonly string _session = Guid.NewGuid().ToString("N");
     KernelServer _server = null!;
@@ -22,7 +22,17 @@ public sealed class ProtocolTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _server = new KernelServer(_connection, new EngineOptions { CacheDirectory = TestPaths.TempFolder("kernel-cache") }, TextWriter.Null);
+        // A port found free can be taken by another process before the kernel binds it: retry with fresh ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            _connection = new("tcp", "127.0.0.1", FreePort(), FreePort(), FreePort(), FreePort(), FreePort(), Key, "hmac-sha256");
+            try
+            {
+                _server = new KernelServer(_connection, new EngineOptions { CacheDirectory = TestPaths.TempFolder("kernel-cache") }, TextWriter.Null);
+                break;
+            }
+            catch (AddressAlreadyInUseException) when (attempt < 5) { }
+        }
         _running = Task.Run(() => _server.RunAsync());
         _shell = new DealerSocket(_connection.Address(_connection.ShellPort));
         _control = new DealerSocket(_connection.Address(_connection.ControlPort));

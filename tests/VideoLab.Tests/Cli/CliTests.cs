@@ -51,6 +51,36 @@ public class CliTests
     }
 
     [Fact]
+    public void Ctrl_c_saves_the_last_checkpoint_and_exits_with_130()
+    {
+        var run = Path.Combine(TrainingFixtures.TempDirectory(), "interrupted");
+        var dll = typeof(TrainCommand).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [dll, "train", "--steps", "100000", "--frames", "4", "--image-size", "8", "--batch-size", "2",
+                                                    "--validate-every", "100000", "--checkpoint-every", "100000", "--out", run])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // config.json is written as training starts (the Ctrl-C handler is in place by then).
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!File.Exists(Path.Combine(run, RunFiles.Config)) && DateTime.UtcNow < deadline && !process.HasExited) Thread.Sleep(50);
+            Assert.False(process.HasExited, "training ended before it could be interrupted");
+            Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();  // what Ctrl-C sends
+            Assert.True(process.WaitForExit(60_000), "no exit within a minute of SIGINT");
+            Assert.Equal(TrainCommand.Interrupted, process.ExitCode);
+            Assert.True(Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(run)).State.Step >= 1);  // the step under way finishes, then it saves
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+    }
+
+    [Fact]
     public void Train_eval_sample_resume_and_list_a_tiny_convlstm_run()
     {
         lock (SeedLock.Gate)
@@ -65,6 +95,7 @@ public class CliTests
             Assert.Contains("\"hiddenChannels\": 6", written.Config.Model.ConfigJson);
             Assert.Equal(3, Checkpoint.ReadHeader(written.LastCheckpoint!).State.Step);
             Assert.Single(written.Split("val"));
+            Assert.True(File.Exists(Path.Combine(run, "gallery.html")));
 
             var results = Path.Combine(runs, "eval.json");
             Assert.Equal(0, Videolab("eval", "--checkpoint", run, "--clips", "4", "--batch-size", "4", "--out", results));

@@ -31,6 +31,24 @@ public class CodePriorTests
     }
 
     [Fact]
+    public void Cached_incremental_logits_equal_the_full_forward_pass()
+    {
+        using var prior = new CodePrior(Tiny);
+        prior.eval();
+        using var _ = no_grad();
+        using var codes = randint(16, [2, 32], dtype: ScalarType.Int64);
+        using var full = prior.call(codes);                                     // (2, 32, 16) from [start, c0..c30]
+        var caches = prior.NewCaches(2, CPU);
+        using var start = full_like(codes[.., ..1], 16);                        // the start token is index K
+        var first = prior.StepLogits(cat([start, codes[.., ..10]], 1), caches, 0);   // positions 0..10
+        var second = prior.StepLogits(codes[.., 10..20], caches, 11);                // positions 11..20
+        var third = prior.StepLogits(codes[.., 20..31], caches, 21);                 // positions 21..31
+        using var incremental = cat([first, second, third], 1);
+        Assert.True(incremental.allclose(full, rtol: 1e-4, atol: 1e-5));
+        foreach (var cache in caches) cache.Dispose();
+    }
+
+    [Fact]
     public void Samples_are_valid_code_grids_reproducible_by_seed_and_keep_a_given_prefix()
     {
         using var prior = new CodePrior(Tiny);
@@ -103,6 +121,33 @@ public class CodePriorTests
     }
 
     [Fact]
+    public void The_prior_method_loads_the_vqvae_of_a_trainer_checkpoint_from_a_run_directory()
+    {
+        var entry = ModelRegistry.Get("vqvae");
+        var config = VqVaeTests.Tiny;
+        using var vqvae = (VqVae)entry.Build(config);
+        using var clips = rand(new long[] { 2, 4, 1, 16, 16 });
+        vqvae.train();
+        using (no_grad()) vqvae.call(clips);
+        vqvae.eval();
+        var method = new VqVaeMethod(vqvae, new MethodSettings());
+        var run = Path.Combine(Path.GetTempPath(), $"videolab-vqvae-run-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(run, RunFiles.Checkpoints));
+            Checkpoint.Save(RunFiles.LastCheckpointPath(run), new TrainingState(1, 0, 1, 0), ModelSpec.Of(entry, config), method.Modules, method.Optimizers, 0);
+            var prior = PriorMethod.FromSettings(new CodePrior(Tiny), new MethodSettings(Options: new Dictionary<string, string> { ["vqvae"] = run }));
+            using var expected = vqvae.Encode(clips);
+            using var loaded = prior.Codes(clips);
+            Assert.True(TensorCompare.Same(expected, loaded));
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_prior_method_refuses_a_mismatched_vqvae_and_loads_a_saved_one_from_its_option()
     {
         using var vqvae = new VqVae(VqVaeTests.Tiny);
@@ -130,5 +175,30 @@ public class CodePriorTests
         {
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
+    }
+}
+
+public class VqVaePriorGeneratorTests
+{
+    static readonly CodePriorConfig Tiny = new(CodebookSize: 16, Frames: 4, Height: 16, Width: 16, Layers: 1, Heads: 2, Embedding: 16, Dropout: 0);
+
+    [Fact]
+    public void The_two_stage_generator_samples_and_continues_clips_in_the_video_layout()
+    {
+        using var vqvae = new VqVae(VqVaeTests.Tiny);
+        using var prior = new CodePrior(Tiny);
+        using var generator = new VqVaePriorGenerator(vqvae, prior);
+        generator.eval();
+        using var a = generator.Sample(2, seed: 3);
+        using var b = generator.Sample(2, seed: 3);
+        Assert.Equal(new long[] { 2, 4, 1, 16, 16 }, a.shape);
+        Assert.True(a.min().item<float>() >= 0 && a.max().item<float>() <= 1);
+        Assert.True(TensorCompare.Same(a, b));
+
+        using var clips = rand(new long[] { 2, 4, 1, 16, 16 });
+        using var continued = generator.Continue(clips, contextFrames: 2, seed: 1, topK: 4);
+        Assert.Equal(clips.shape, continued.shape);
+        Assert.Throws<ArgumentException>(() => generator.Continue(clips, contextFrames: 1, seed: 1));
+        Assert.Throws<ArgumentException>(() => new VqVaePriorGenerator(vqvae, new CodePrior(Tiny with { CodebookSize = 8 })));
     }
 }

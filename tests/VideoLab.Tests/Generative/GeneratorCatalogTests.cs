@@ -36,3 +36,35 @@ public class GeneratorCatalogTests
         Assert.Equal(new long[] { 1, c.GridFrames, c.GridHeight, c.GridWidth }, method.Codes(clips).shape);
     }
 }
+
+public class GenerativeSampleTests
+{
+    static void AssertClips(IReadOnlyDictionary<string, Tensor> samples, long channels, long size, params string[] labels)
+    {
+        Assert.Equal(labels.Order(), samples.Keys.Order());
+        foreach (var (label, clips) in samples)
+        {
+            Assert.Equal(5, clips.dim());
+            Assert.Equal(new[] { channels, size, size }, clips.shape[2..]);
+            Assert.True(clips.min().item<float>() >= 0 && clips.max().item<float>() <= 1, $"{label} leaves [0, 1]");
+        }
+    }
+
+    [Fact]
+    public void Each_method_shows_labelled_clips_in_the_video_layout()
+    {
+        using var _ = no_grad();
+        using var batch = rand(new long[] { 2, 4, 1, 16, 16 });
+        using var gan = new MoCoGan(new MoCoGanConfig(ImageSize: 16, Frames: 4, ContentDim: 4, MotionDim: 2, NoiseDim: 2, GeneratorWidth: 4, DiscriminatorWidth: 4));
+        gan.eval();
+        AssertClips(new GanMethod(gan, new MethodSettings()).Samples(batch), 1, 16, "sampled", "fixed_content", "fixed_motion");
+
+        using var vqvae = new VqVae(VqVaeTests.Tiny);
+        vqvae.eval();
+        AssertClips(new VqVaeMethod(vqvae, new MethodSettings()).Samples(batch), 1, 16, "input", "reconstruction");
+
+        using var prior = new CodePrior(new CodePriorConfig(CodebookSize: 16, Frames: 4, Height: 16, Width: 16, Layers: 1, Heads: 1, Embedding: 8, Dropout: 0));
+        prior.eval();
+        AssertClips(new PriorMethod(prior, vqvae, new MethodSettings()).Samples(batch), 1, 16, "reconstruction", "continued", "sampled");
+    }
+}

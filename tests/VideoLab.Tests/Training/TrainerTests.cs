@@ -19,7 +19,7 @@ public class TrainerTests
     static ClipLoader Loader(long count = 16, int batch = 4) => new(TrainingFixtures.Clips(count), batch, shuffle: true, seed: 5);
 
     static TrainerSettings Settings(long steps) => new(
-        Steps: steps, Seed: 7, LogEvery: 1, ValidateEvery: 3, ValidationBatches: 1, CheckpointEvery: 2,
+        Steps: steps, Seed: 7, LogEvery: 1, ValidateEvery: 2, ValidationBatches: 1, CheckpointEvery: 2,
         ClipGradNorm: 1.0, Schedule: LrSchedule.WarmupCosine, WarmupSteps: 2);
 
     static List<double> Losses(Trainer trainer) =>
@@ -30,24 +30,24 @@ public class TrainerTests
     {
         lock (SeedLock.Gate)
         {
-            const int total = 9;
+            const int total = 6;
             var reference = new Trainer(Method(1), Settings(total)) { RunDirectory = TrainingFixtures.TempDirectory() };
             reference.Fit(Loader(), Loader(count: 4, batch: 4));
             var expected = Losses(reference);
             Assert.Equal(total, expected.Count);
 
-            // The same run, "killed" (an exception out of the step callback) at step 5: the last checkpoint is step 4.
+            // The same run, "killed" (an exception out of the step callback) at step 3: the last checkpoint is step 2.
             var directory = TrainingFixtures.TempDirectory();
             var killed = new Trainer(Method(1), Settings(total)) { RunDirectory = directory };
-            killed.StepCompleted += report => { if (report.Step == 5) throw new OperationCanceledException("kill"); };
+            killed.StepCompleted += report => { if (report.Step == 3) throw new OperationCanceledException("kill"); };
             Assert.Throws<OperationCanceledException>(() => killed.Fit(Loader(), Loader(count: 4, batch: 4)));
-            Assert.Equal(4, Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(directory)).State.Step);
+            Assert.Equal(2, Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(directory)).State.Step);
 
             // A fresh process would build the model from another seed: the checkpoint must restore everything.
             var resumed = new Trainer(Method(999), Settings(total)) { RunDirectory = directory, ResumeFrom = RunFiles.LastCheckpointPath(directory) };
             var result = resumed.Fit(Loader(), Loader(count: 4, batch: 4));
             Assert.Equal(total, result.Steps);
-            Assert.Equal(expected, Losses(resumed));  // steps 1–4 read back from metrics.jsonl, 5–9 trained again
+            Assert.Equal(expected, Losses(resumed));  // steps 1–2 read back from metrics.jsonl, 3–6 trained again
             Assert.Equal(expected, RunFiles.ReadMetrics(directory).Where(r => r.Split == "train").Select(r => r.Values["loss"]));
             Assert.Equal(reference.History.Where(r => r.Split == "val").Select(r => r.Values["loss"]),
                          resumed.History.Where(r => r.Split == "val").Select(r => r.Values["loss"]));
@@ -128,9 +128,9 @@ public class TrainerTests
     {
         lock (SeedLock.Gate)
         {
-            // Epochs: 16 clips in batches of 4 = 4 steps per epoch.
-            var byEpochs = new Trainer(Method(1), new TrainerSettings(Epochs: 2, ValidateEvery: 0)).Fit(Loader());
-            Assert.Equal((8L, StopReason.EpochBudget), (byEpochs.Steps, byEpochs.Reason));
+            // Epochs: 8 clips in batches of 4 = 2 steps per epoch.
+            var byEpochs = new Trainer(Method(1), new TrainerSettings(Epochs: 2, ValidateEvery: 0)).Fit(Loader(count: 8));
+            Assert.Equal((4L, StopReason.EpochBudget, 2), (byEpochs.Steps, byEpochs.Reason, byEpochs.Epoch));
 
             // Warm-up then cosine: the learning rate climbs for 2 steps, then falls.
             var rates = new List<double>();
@@ -164,7 +164,7 @@ public class TrainerTests
     {
         lock (SeedLock.Gate)
         {
-            var trainer = new Trainer(Method(3, lr: 1e-2), new TrainerSettings(Steps: 40, LogEvery: 1, ValidateEvery: 0));
+            var trainer = new Trainer(Method(3, lr: 1e-2), new TrainerSettings(Steps: 20, LogEvery: 1, ValidateEvery: 0));
             trainer.Fit(new ClipLoader(TrainingFixtures.Clips(4), 4, shuffle: false));
             var losses = Losses(trainer);
             Assert.True(losses[^1] < 0.5 * losses[0], $"loss {losses[0]} → {losses[^1]}");
