@@ -108,12 +108,18 @@ public sealed class Comparison
         return new BoldTable(headers, rows, Scores.FirstOrDefault()?.Clips ?? 0);
     }
 
-    /// <summary><paramref name="metric"/> against the predicted frame index, one line per model.</summary>
-    public ChartView Horizon(string metric) =>
-        HorizonChart.Create(metric.ToUpperInvariant(), Scores.Where(s => s.Curves.ContainsKey(metric)).ToDictionary(s => s.Label, s => s.Curves[metric]));
+    /// <summary>
+    /// <paramref name="metric"/> against the predicted frame index, one line per model; with <paramref name="trainedHorizon"/>,
+    /// a dotted line marks where the horizon the models were trained on ends.
+    /// </summary>
+    public ChartView Horizon(string metric, int? trainedHorizon = null) => trainedHorizon is int h
+        ? Charts.Lines($"{metric.ToUpperInvariant()} per predicted frame", "predicted frame", metric.ToUpperInvariant(),
+                       Scores.Where(s => s.Curves.ContainsKey(metric)).ToDictionary(s => s.Label, s => s.Curves[metric]), markers: [h + 0.5])
+        : HorizonChart.Create(metric.ToUpperInvariant(), Scores.Where(s => s.Curves.ContainsKey(metric)).ToDictionary(s => s.Label, s => s.Curves[metric]));
 
     /// <summary>Both per-horizon charts of the notebooks, MSE and SSIM, side by side.</summary>
-    public IHtmlView HorizonCharts() => HtmlBlocks.Row(Horizon("mse"), Horizon("ssim"));
+    public IHtmlView HorizonCharts(int? trainedHorizon = null) =>
+        Scores.All(s => s.Curves.ContainsKey("ssim")) ? HtmlBlocks.Row(Horizon("mse", trainedHorizon), Horizon("ssim", trainedHorizon)) : Horizon("mse", trainedHorizon);
 
     internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth)
     {

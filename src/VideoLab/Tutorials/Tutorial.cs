@@ -55,13 +55,24 @@ public static class Tutorial
     /// <param name="runName">Run directory name under <see cref="TutorialPaths.RunsRoot"/>; the model name when null.</param>
     /// <param name="learningRate">Adam's learning rate.</param>
     /// <param name="size">Model size; null: tiny in quick mode, default otherwise.</param>
+    /// <param name="chartKeys">Logged values to chart live; null: every key containing "loss".</param>
+    /// <param name="config">A config of the model's type to start from instead of the registered one at <paramref name="size"/>; fitted to the data.</param>
     public static TutorialRun TrainPredictor(string model, TutorialData data, TrainerSettings settings, Action<IHtmlView>? show = null,
                                              string? label = null, ScheduledSampling? sampling = null, string? runName = null,
-                                             double learningRate = 1e-3, ModelSize? size = null)
+                                             double learningRate = 1e-3, ModelSize? size = null, IReadOnlyList<string>? chartKeys = null,
+                                             object? config = null)
     {
         Lab.Seed(settings.Seed);
-        var (spec, module) = ModelSetup.Build(model, size ?? (Lab.Quick ? ModelSize.Tiny : ModelSize.Default),
-                                              data.Shape, data.Context, data.Horizon, Lab.Device);
+        ModelSpec spec;
+        nn.Module module;
+        if (config is null)
+            (spec, module) = ModelSetup.Build(model, size ?? (Lab.Quick ? ModelSize.Tiny : ModelSize.Default), data.Shape, data.Context, data.Horizon, Lab.Device);
+        else
+        {
+            var entry = ModelRegistry.Get(model);
+            var fitted = ModelSetup.FitToData(entry, config, data.Shape, data.Context, data.Horizon);
+            (spec, module) = (ModelSpec.Of(entry, fitted), entry.Build(fitted).to(Lab.Device));
+        }
         var options = new Dictionary<string, string>
         {
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
@@ -71,16 +82,17 @@ public static class Tutorial
         var method = new PredictionMethod(module, methodSettings, new PredictionSettings(data.Context, data.Horizon, sampling));
         var dataSpec = new DataSpec(data.Name, Frames: data.Shape.Frames, Size: data.Shape.Height);
         return Train(label ?? model, module, spec, method, methodSettings, dataSpec, data.TrainLoader(BatchSize), data.TestLoader(BatchSize),
-                     settings, runName ?? model, show);
+                     settings, runName ?? model, show, chartKeys);
     }
 
     /// <summary>
     /// Trains <paramref name="method"/> with a <see cref="Trainer"/> into <c>runs/&lt;runName&gt;</c> (replacing an earlier
-    /// run of that name), showing the live view through <paramref name="show"/>.
+    /// run of that name), showing the live view through <paramref name="show"/>; <paramref name="configure"/> may subscribe
+    /// to more of the trainer's events (sample snapshots, extra charts) before it starts.
     /// </summary>
     public static TutorialRun Train(string label, nn.Module model, ModelSpec? spec, ITrainingMethod method, MethodSettings methodSettings,
                                     DataSpec? data, ClipLoader train, ClipLoader? validation, TrainerSettings settings, string runName,
-                                    Action<IHtmlView>? show = null, IReadOnlyList<string>? chartKeys = null)
+                                    Action<IHtmlView>? show = null, IReadOnlyList<string>? chartKeys = null, Action<Trainer>? configure = null)
     {
         var directory = Path.Combine(TutorialPaths.RunsRoot, runName);
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
@@ -91,6 +103,7 @@ public static class Tutorial
         show?.Invoke(HtmlBlocks.Paragraph(status + ": starting…"));
         StepReport? last = null;
         trainer.StepCompleted += r => last = r;
+        configure?.Invoke(trainer);
         trainer.Logged += _ =>
         {
             var line = last is null ? status
@@ -117,15 +130,26 @@ public static class Tutorial
 
     /// <summary>
     /// The run <c>runs/&lt;runName&gt;</c> read back (model from its best or last checkpoint, metrics from metrics.jsonl),
-    /// or null when there is no such run or it has no checkpoint.
+    /// or null when there is no such run, it has no checkpoint, or (with <paramref name="fits"/>) its predictor was
+    /// built for other clips (another frame size or channel count, context or horizon: a quick-mode run in a full-mode notebook).
     /// </summary>
-    public static TutorialRun? Load(string runName, string? label = null)
+    public static TutorialRun? Load(string runName, string? label = null, TutorialData? fits = null)
     {
         var directory = Path.Combine(TutorialPaths.RunsRoot, runName);
         if (!File.Exists(Path.Combine(directory, RunFiles.Config))) return null;
         string checkpoint;
         try { checkpoint = RunFiles.ResolveCheckpoint(directory); }
         catch (FileNotFoundException) { return null; }
+        var header = Checkpoint.ReadHeader(checkpoint);
+        if (header.Model is null) return null;
+        if (fits is not null)
+        {
+            var entry = ModelRegistry.Get(header.Model.Name);
+            var config = System.Text.Json.JsonSerializer.Deserialize(header.Model.ConfigJson, entry.ConfigType, ModelRegistry.Json);
+            if (config is IPredictorConfig p && (p.Channels != fits.Shape.Channels || p.Height != fits.Shape.Height || p.Width != fits.Shape.Width
+                                                 || p.ContextFrames != fits.Context || p.Horizon != fits.Horizon))
+                return null;
+        }
         var (spec, model) = Checkpoint.LoadModel(checkpoint, Lab.Device);
         var history = RunFiles.ReadMetrics(directory);
         var lastRecord = history.LastOrDefault();

@@ -16,7 +16,8 @@ namespace VideoLab.Tutorials;
 /// <param name="Context">Context frames.</param>
 /// <param name="Horizon">Predicted frames.</param>
 /// <param name="Why">One line saying why this dataset was chosen.</param>
-public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset Test, int Context, int Horizon, string Why)
+/// <param name="TestGenerator">How generated test clips are made (any length): the test seed, and MNIST's test digits.</param>
+public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset Test, int Context, int Horizon, string Why, DataSpec TestGenerator)
 {
     /// <summary>Seed of the training clips; test clips use another, so they are never training clips.</summary>
     public const long TrainSeed = 0, TestSeed = 1_000_003;
@@ -32,22 +33,24 @@ public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset 
         if (quick ?? Lab.Quick)
         {
             var spec = new DataSpec("shapes", Frames: 10, Size: 32, Count: 512, Seed: TrainSeed);
-            return new("shapes", DatasetCatalog.Open(spec), DatasetCatalog.Open(spec with { Count = 32, Seed = TestSeed }), 5, 5,
-                       "quick mode: built-in bouncing shapes, 32×32, 5 → 5, 512 training and 32 test clips");
+            var testSpec = spec with { Count = 32, Seed = TestSeed };
+            return new("shapes", DatasetCatalog.Open(spec), DatasetCatalog.Open(testSpec), 5, 5,
+                       "quick mode: built-in bouncing shapes, 32×32, 5 → 5, 512 training and 32 test clips", testSpec);
         }
         if (TutorialPaths.FindMnist() is { } mnist)
         {
             var spec = new DataSpec("moving-mnist", mnist, Frames: frames, Size: 64, Count: 10_000, Seed: TrainSeed);
-            IClipDataset test = TutorialPaths.FindMovingMnistTestSet() is { } npy && frames <= 20
-                ? DatasetCatalog.Open(spec with { Path = npy })
-                : DatasetCatalog.Open(spec with { Count = 1_000, Seed = TestSeed, Split = "test" });
+            var generated = spec with { Count = 1_000, Seed = TestSeed, Split = "test" };
+            var npy = frames == 20 ? TutorialPaths.FindMovingMnistTestSet() : null;
+            IClipDataset test = npy is not null ? DatasetCatalog.Open(spec with { Path = npy }) : DatasetCatalog.Open(generated);
             return new("moving-mnist", DatasetCatalog.Open(spec), test, frames / 2, frames - frames / 2,
-                       $"MNIST digits found in {mnist}: Moving MNIST 64×64, {frames / 2} → {frames - frames / 2}");
+                       $"MNIST digits found in {mnist}: Moving MNIST 64×64, {frames / 2} → {frames - frames / 2}" +
+                       (npy is null ? ", generated test clips (test digits)" : $", the fixed test set {npy}"), generated);
         }
         var shapes = new DataSpec("shapes", Frames: frames, Size: 64, Count: 10_000, Seed: TrainSeed);
-        return new("shapes", DatasetCatalog.Open(shapes), DatasetCatalog.Open(shapes with { Count = 1_000, Seed = TestSeed }),
-                   frames / 2, frames - frames / 2,
-                   $"no MNIST digits under data/mnist: bouncing shapes 64×64, {frames / 2} → {frames - frames / 2}");
+        var shapesTest = shapes with { Count = 1_000, Seed = TestSeed };
+        return new("shapes", DatasetCatalog.Open(shapes), DatasetCatalog.Open(shapesTest), frames / 2, frames - frames / 2,
+                   $"no MNIST digits under data/mnist: bouncing shapes 64×64, {frames / 2} → {frames - frames / 2}", shapesTest);
     }
 
     /// <summary>Shuffled, seeded training batches on <see cref="Lab.Device"/>.</summary>
@@ -65,6 +68,17 @@ public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset 
             throw new ArgumentOutOfRangeException(nameof(count), $"Test clips {start}..{start + count - 1} asked for; the test set has {Test.Count}.");
         using var scope = NewDisposeScope();
         return stack(Enumerable.Range(start, count).Select(i => Test.GetClip(i)).ToArray()).to(Lab.Device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> generated test clips of <paramref name="frames"/> frames, <c>(count, frames, C, H, W)</c>: for rollouts
+    /// longer than the clips trained on (the same generator and seed as the test clips, only longer).
+    /// </summary>
+    public Tensor LongTestClips(int frames, int count)
+    {
+        var source = DatasetCatalog.Open(TestGenerator with { Frames = frames, Count = Math.Max(count, 1) });
+        using var scope = NewDisposeScope();
+        return stack(Enumerable.Range(0, count).Select(i => source.GetClip(i)).ToArray()).to(Lab.Device).MoveToOuterDisposeScope();
     }
 
     public override string ToString() =>
