@@ -47,7 +47,7 @@ public static class RunFiles
     /// <summary>Writes a clip tensor <c>(N, T, C, H, W)</c> atomically in TorchSharp's format (<c>.pt</c>).</summary>
     public static void WriteClip(string path, TorchSharp.torch.Tensor clips)
     {
-        using var cpu = clips.detach().cpu();
+        using var cpu = clips.detach().cpu().contiguous();  // Tensor.Save reads the raw bytes: strided views (e.g. permuted reconstructions) must be packed first
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
