@@ -38,8 +38,8 @@ public sealed class PriorMethod : ITrainingMethod, ISampleMethod
         vqvae.eval();
         foreach (var p in vqvae.parameters()) p.requires_grad = false;
         optimizer = optim.AdamW(prior.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-        Modules = new Dictionary<string, nn.Module> { ["prior"] = prior };
-        Optimizers = new Dictionary<string, optim.Optimizer> { ["prior"] = optimizer };
+        Modules = new Dictionary<string, nn.Module> { ["model"] = prior };
+        Optimizers = new Dictionary<string, optim.Optimizer> { ["model"] = optimizer };
     }
 
     /// <summary>

@@ -106,7 +106,7 @@ public class CodePriorTests
         using (no_grad()) vqvae.call(clips);
         using var prior = new CodePrior(Tiny);
         var method = new PriorMethod(prior, vqvae, new MethodSettings(LearningRate: 1e-3));
-        Assert.Equal(["prior"], method.Modules.Keys);
+        Assert.Equal(["model"], method.Modules.Keys);  // the trained module is "model", so a checkpoint rebuilds it; the VQ-VAE stays out
         var vqBefore = vqvae.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var priorBefore = prior.parameters().Select(p => p.detach().clone()).ToList();
         vqvae.train();  // as a trainer that sets every module it knows to training mode might leave it
