@@ -13,8 +13,8 @@ public static class Charts
     {
         if (series.Count == 0) throw new ArgumentException($"{title}: no series to plot.");
         var traces = series.Select(p => Chart.Line<double, double, string>(p.Value.X, p.Value.Y, ShowMarkers: p.Value.X.Length <= 40, Name: p.Key));
-        var chart = Style(Chart.Combine(traces), title, xTitle, yTitle, logY, width, height);
-        if (markers is not null) chart = VerticalLines(chart, markers);
+        var chart = ChartLayout.Style(Chart.Combine(traces), title, xTitle, yTitle, logY, width, height);
+        if (markers is not null) chart = ChartLayout.VerticalLines(chart, markers);
         return new ChartView(chart);
     }
 
@@ -26,12 +26,12 @@ public static class Charts
 
     /// <summary>A bar per label.</summary>
     public static ChartView Bars(string title, string yTitle, IReadOnlyList<string> labels, IReadOnlyList<double> values, int width = 640, int height = 360) =>
-        new(Style(Chart.Column<double, string, string>(values.ToArray(), labels.ToArray()), title, "", yTitle, false, width, height));
+        new(ChartLayout.Style(Chart.Column<double, string, string>(values.ToArray(), labels.ToArray()), title, "", yTitle, false, width, height));
 
     /// <summary>Grouped bars: one group per label, one bar per series.</summary>
     public static ChartView GroupedBars(string title, string yTitle, IReadOnlyList<string> labels, IReadOnlyDictionary<string, double[]> series,
                                        int width = 640, int height = 360) =>
-        new(Style(Chart.Combine(series.Select(p => Chart.Column<double, string, string>(p.Value, labels.ToArray(), Name: p.Key))),
+        new(ChartLayout.Style(Chart.Combine(series.Select(p => Chart.Column<double, string, string>(p.Value, labels.ToArray(), Name: p.Key))),
                   title, "", yTitle, false, width, height));
 
     /// <summary>Normalised histograms of each sample set over [0, 1] in <paramref name="bins"/> bins (fraction of values per bin).</summary>
@@ -53,31 +53,6 @@ public static class Charts
         int rows = values.GetLength(0), cols = values.GetLength(1);
         var z = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, cols).Select(c => values[r, c]).ToArray()).ToArray();
         var chart = Chart.Heatmap<double, int, int, string>(z, ReverseYAxis: true);
-        return new ChartView(Style(chart, title, "x", "y", false, size + 80, size));
-    }
-
-    static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle, bool logY, int width, int height)
-    {
-        var layout = new Layout();
-        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = xTitle } });
-        var yaxis = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = yTitle } };
-        if (logY) yaxis["type"] = "log";
-        layout.SetProperty("yaxis", yaxis);
-        layout.SetProperty("width", width);
-        layout.SetProperty("height", height);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = 50 });
-        return GenericChart.addLayout(layout, chart);
-    }
-
-    static GenericChart VerticalLines(GenericChart chart, IEnumerable<double> xs)
-    {
-        var layout = new Layout();
-        layout.SetProperty("shapes", xs.Select(x => new Dictionary<string, object>
-        {
-            ["type"] = "line", ["x0"] = x, ["x1"] = x, ["yref"] = "paper", ["y0"] = 0, ["y1"] = 1,
-            ["line"] = new Dictionary<string, object> { ["color"] = "rgba(0,0,0,0.4)", ["width"] = 1.5, ["dash"] = "dot" },
-        }).ToArray());
-        return GenericChart.addLayout(layout, chart);
+        return new ChartView(ChartLayout.Style(chart, title, "x", "y", false, size + 80, size));
     }
 }
