@@ -38,7 +38,27 @@ public sealed class ProtocolTests : IAsyncLifetime
         _control = new DealerSocket(_connection.Address(_connection.ControlPort));
         _iopub = new SubscriberSocket(_connection.Address(_connection.IopubPort));
         _iopub.SubscribeToAnyTopic();
+        WaitUntilIopubIsConnected();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A ZeroMQ subscriber misses what is published before its subscription reaches the publisher (the
+    /// "slow joiner"), so, as Jupyter clients do, ask for kernel_info until its status reaches iopub.
+    /// </summary>
+    void WaitUntilIopubIsConnected()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            Send(_shell, "kernel_info_request", new JsonObject());
+            Assert.Equal("kernel_info_reply", Receive(_shell, TimeSpan.FromSeconds(30))?.MessageType);
+            bool heard = false;
+            while (Receive(_iopub, TimeSpan.FromMilliseconds(300)) is { } message)
+                heard |= message.MessageType == "status";
+            if (heard) return;
+        }
+        throw new TimeoutException("The kernel's iopub channel never delivered a status message.");
     }
 
     public async Task DisposeAsync()
