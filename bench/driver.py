@@ -52,13 +52,13 @@ PROFILES = {
     # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
     "full": dict(threads=2,
                  throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=3, reps=3),
-                 memory=dict(batch=2, frames=20, height=16, warmup=50, steps=2000, every=100, threads=1),
+                 memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=32, kernel=5, patch=4, cpu_seconds=150, threads=1,
                               train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
-                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1),
+                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1, parallel=2),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
                                train_clips=200, test_clips=40)),
 }
@@ -142,20 +142,35 @@ def section_throughput(profile):
     return rows
 
 
-def section_memory(profile):
+def memory_row(model, s):
+    opts = {k: v for k, v in s.items() if k not in ("threads", "parallel")}
+    r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
+    rss = r["rss_kib"]
+    growth = (rss[-1] - rss[0]) / rss[0] * 100
+    half = len(rss) // 2
+    slope = (rss[-1] - rss[half]) / max(1, (len(rss) - 1 - half) * s["every"])  # KiB per step, second half
+    return dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], method=r["method"], clip=r["clip"],
+                rss_kib=rss, live_tensors=r["live_tensors"], created_outside_scope=r["created_outside_scope"],
+                managed_committed_kib=r["managed_committed_kib"], start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024,
+                max_mib=max(rss) / 1024, growth_percent=growth, slope_kib_per_step=slope, seconds=r["seconds"],
+                passed=growth <= 3.0)
+
+
+def section_memory(profile, models=None, partial=None):
     s = profile["memory"]
     rows = []
-    for model in MEMORY_MODELS:
-        opts = {k: v for k, v in s.items() if k != "threads"}
-        r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
-        rss = r["rss_kib"]
-        growth = (rss[-1] - rss[0]) / rss[0] * 100
-        rows.append(dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], rss_kib=rss,
-                         method=r["method"], clip=r["clip"],
-                         start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024, max_mib=max(rss) / 1024,
-                         growth_percent=growth, seconds=r["seconds"], passed=growth <= 3.0))
-        print(f"memory {model}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {r['steps']} steps "
-              f"({growth:+.2f}%)", flush=True)
+    # Memory does not depend on speed, so models run side by side (1 thread each) to save time.
+    with ThreadPoolExecutor(s.get("parallel", 1)) as pool:
+        futures = [pool.submit(memory_row, model, s) for model in models or MEMORY_MODELS]
+        for f in futures:
+            row = f.result()
+            rows.append(row)
+            rss = row["rss_kib"]
+            print(f"memory {row['model']}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {row['steps']} steps "
+                  f"({row['growth_percent']:+.2f}%); MiB every {s['every']} steps: {[round(x / 1024) for x in rss]}; "
+                  f"live tensors {row['live_tensors'][0]} -> {row['live_tensors'][-1]}", flush=True)
+            if partial:
+                partial(rows)
     return rows
 
 
@@ -255,11 +270,15 @@ def markdown(r):
                 f"method (each step in a dispose scope, as the Trainer runs it); registered models at their tiny size fitted "
                 f"to {m['frames']} frames of {m['height']}x{m['height']} (10 -> 10 for predictors), batch {m['batch']}, "
                 f"{m['threads']} thread. Target: growth <= 3%.", "",
-                "| model | method | params | start MiB | end MiB | max MiB | growth | verdict |",
-                "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+                "Live tensors: TorchSharp's count of tensors alive on the thread (DisposeScopeManager.Statistics), at the "
+                "start and the end; a tensor leaking outside a dispose scope makes it climb. The .NET GC commits its "
+                "own heap (~20 MiB here) during the first ~100 steps, part of RSS, hence the 200 warm-up steps.", "",
+                "| model | method | params | start MiB | end MiB | max MiB | growth | KiB/step (2nd half) | live tensors | verdict |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
         for x in r["memory"]:
             out.append(f"| {x['model']} | {x['method']} | {x['params']:,} | {x['start_mib']:.0f} | {x['end_mib']:.0f} | {x['max_mib']:.0f} | "
-                       f"{x['growth_percent']:+.2f}% | {'flat' if x['passed'] else 'GROWS'} |")
+                       f"{x['growth_percent']:+.2f}% | {x['slope_kib_per_step']:.1f} | {x['live_tensors'][0]} -> {x['live_tensors'][-1]} "
+                       f"| {'flat' if x['passed'] else 'GROWS'} |")
         out.append("")
     if "quality" in r:
         q = p["quality"]
@@ -294,6 +313,7 @@ def main():
     ap.add_argument("--profile", default="full", choices=PROFILES)
     ap.add_argument("--only", default="size,memory,throughput,quality")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
+    ap.add_argument("--models", help="memory section only: these models (comma-separated) instead of all")
     a = ap.parse_args()
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
@@ -314,7 +334,15 @@ def main():
                 "quality": section_quality}
     for name in a.only.split(","):
         started = time.time()
-        results[name] = sections[name](profile)
+        if name == "memory":
+            kept = [x for x in results.get("memory", []) if a.models and x["model"] not in a.models.split(",")]
+
+            def partial(rows):
+                results["memory"] = sorted(kept + rows, key=lambda x: MEMORY_MODELS.index(x["model"]))
+                write(results, path)
+            section_memory(profile, a.models.split(",") if a.models else None, partial)
+        else:
+            results[name] = sections[name](profile)
         results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),
                                                        finished=datetime.datetime.utcnow().isoformat(timespec="seconds"))
         write(results, path)
