@@ -14,6 +14,8 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     EvalCommand.Create(),
     SampleCommand.Create(),
     RunsCommand.Create(),
+    DataCommand.Create(),
+    KernelCommand.Create(),
 };
 
 try

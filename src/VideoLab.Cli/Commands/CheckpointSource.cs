@@ -22,7 +22,8 @@ sealed record CheckpointSource(string Path, ModelSpec Spec, nn.Module Model, Run
 
     /// <summary>
     /// The data to evaluate or sample on: the run's dataset unless the command line names another, with fresh
-    /// clips for generated datasets (seed + 1, so not the clips trained on).
+    /// clips for generated datasets (seed + 1, so not the clips trained on) and the held-out split of datasets
+    /// that have one (Moving MNIST's test digits, a video folder's validation videos).
     /// </summary>
     public DataSpec Data(string? name, string? dataPath, int? frames, int? imageSize, long count)
     {
@@ -37,6 +38,12 @@ sealed record CheckpointSource(string Path, ModelSpec Spec, nn.Module Model, Run
             Size = imageSize ?? spec.Size,
             Count = count,
             Seed = spec.Seed + 1,
+            Split = spec.Name.ToLowerInvariant() switch
+            {
+                "moving-mnist" or "moving-fashion-mnist" => "test",
+                "videos" => "validation",
+                _ => spec.Split,
+            },
         };
     }
 }

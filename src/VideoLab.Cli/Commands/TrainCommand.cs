@@ -24,6 +24,7 @@ public static class TrainCommand
         var model = new Option<string>("--model") { Description = "Registered model (see `videolab models`).", DefaultValueFactory = _ => "convlstm" };
         var data = new Option<string>("--data") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.Names)}.", DefaultValueFactory = _ => "shapes" };
         var size = new Option<ModelSize>("--size") { Description = "Model size: default (the published size) or tiny (CPU tutorials, tests).", DefaultValueFactory = _ => ModelSize.Tiny };
+        var set = new Option<string[]>("--set") { Description = "Override a model config field, e.g. --set hiddenChannels=32 (repeatable; see the model's config record).", AllowMultipleArgumentsPerToken = false };
         var steps = new Option<long?>("--steps") { Description = "Budget: optimisation steps." };
         var epochs = new Option<int?>("--epochs") { Description = "Budget: passes over the training clips." };
         var minutes = new Option<double?>("--minutes") { Description = "Budget: wall-clock minutes (default 3 when no budget is given)." };
@@ -35,7 +36,8 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/<model>-<data>-<timestamp>)." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write checkpoints/last every N steps.", DefaultValueFactory = _ => 100 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate (and write samples) every N steps.", DefaultValueFactory = _ => 100 };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (its config.json gives model, data and settings; a new budget may be given)." };
+        var validationBatches = new Option<int>("--validation-batches") { Description = "Batches per validation (from the last 64 clips, held out).", DefaultValueFactory = _ => 4 };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (its config.json gives model, data and settings; a new budget, counted from the start of the run, may be given)." };
         var clipGrad = new Option<double?>("--clip-grad") { Description = "Clip the gradient norm to this value." };
         var context = new Option<int?>("--context") { Description = "Context frames (default: half the clip)." };
         var horizon = new Option<int?>("--horizon") { Description = "Predicted frames (default: the rest of the clip)." };
@@ -45,15 +47,15 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
         {
-            model, data, size, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
-            validateEvery, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
+            model, data, size, set, steps, epochs, minutes, batchSize, lr, weightDecay, schedule, seed, output, checkpointEvery,
+            validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
         };
         command.SetAction(parse =>
         {
             var request = new TrainRequest(
-                parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(steps), parse.GetValue(epochs),
+                parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(set) ?? [], parse.GetValue(steps), parse.GetValue(epochs),
                 parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(weightDecay), parse.GetValue(schedule),
-                parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery),
+                parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
                 parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
                 parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
             return CliErrors.Guard(() => Run(request));
@@ -62,9 +64,9 @@ public static class TrainCommand
     }
 
     /// <summary>Everything the command line says.</summary>
-    sealed record TrainRequest(string Model, string Data, ModelSize Size, long? Steps, int? Epochs, double? Minutes, int BatchSize,
+    sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, long? Steps, int? Epochs, double? Minutes, int BatchSize,
                                double LearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
-                               int ValidateEvery, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
+                               int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
                                int Frames, int ImageSize);
 
     static int Run(TrainRequest r)
@@ -72,11 +74,14 @@ public static class TrainCommand
         if (r.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {r.BatchSize}.");
         if (r.Frames < 2) throw new CliException($"--frames must be at least 2 (context and future), got {r.Frames}.");
         if (r.ImageSize < 4) throw new CliException($"--image-size must be at least 4, got {r.ImageSize}.");
+        if (r.ValidationBatches <= 0) throw new CliException($"--validation-batches must be positive, got {r.ValidationBatches}.");
         if (r.LearningRate <= 0) throw new CliException($"--lr must be positive, got {r.LearningRate}.");
 
         // A new run, or the saved description of the run to resume; the budget may be extended.
         RunConfig? previous = r.Resume is null ? null : Run_(r.Resume).Config;
         string directory = r.Resume ?? r.Out ?? Path.Combine("runs", $"{r.Model}-{r.Data}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        if (r.Resume is null && File.Exists(Path.Combine(directory, RunFiles.Config)))
+            throw new CliException($"{directory} already holds a run: continue it with --resume {directory}, or choose another --out.");
         var dataSpec = previous?.Data ?? new DataSpec(r.Data, r.DataPath, r.Frames, r.ImageSize, Seed: r.Seed);
         var options = new Dictionary<string, string>();
         if (r.Context is int c) options["context"] = c.ToString(CultureInfo.InvariantCulture);
@@ -85,7 +90,7 @@ public static class TrainCommand
         bool anyBudget = r.Steps is not null || r.Epochs is not null || r.Minutes is not null;
         var settings = previous is null
             ? new TrainerSettings(Steps: r.Steps, Epochs: r.Epochs, Minutes: anyBudget ? r.Minutes : 3, Seed: r.Seed,
-                                  ValidateEvery: r.ValidateEvery, CheckpointEvery: r.CheckpointEvery, ClipGradNorm: r.ClipGrad, Schedule: r.Schedule)
+                                  ValidateEvery: r.ValidateEvery, ValidationBatches: r.ValidationBatches, CheckpointEvery: r.CheckpointEvery, ClipGradNorm: r.ClipGrad, Schedule: r.Schedule)
             : anyBudget ? previous.Training with { Steps = r.Steps, Epochs = r.Epochs, Minutes = r.Minutes } : previous.Training;
         settings.Validate();
 
@@ -99,7 +104,7 @@ public static class TrainCommand
         var entry = ModelRegistry.Get(previous?.Model?.Name ?? r.Model);
         (ModelSpec spec, torch.nn.Module module) = previous?.Model is { } saved
             ? (saved, entry.BuildFromJson(saved.ConfigJson).to(Lab.Device))
-            : ModelSetup.Build(entry.Name, r.Size, dataset.Shape, contextFrames, horizonFrames, Lab.Device);
+            : ModelSetup.Build(entry.Name, r.Size, dataset.Shape, contextFrames, horizonFrames, Lab.Device, Overrides(r.Set));
         var method = ModelSetup.Method(entry, module, methodSettings);
 
         var train = new ClipLoader(trainClips, Math.Min(r.BatchSize, (int)trainClips.Count), shuffle: true, seed: settings.Seed, device: Lab.Device);
@@ -132,6 +137,14 @@ public static class TrainCommand
         }
     }
 
+    /// <summary>"name=value" pairs of --set.</summary>
+    static Dictionary<string, string> Overrides(string[] pairs) => pairs.Select(p =>
+    {
+        int eq = p.IndexOf('=');
+        if (eq <= 0) throw new CliException($"--set takes name=value (e.g. hiddenChannels=32), got '{p}'.");
+        return (Key: p[..eq].Trim(), Value: p[(eq + 1)..].Trim());
+    }).ToDictionary(kv => kv.Key, kv => kv.Value);
+
     static Run Run_(string directory) =>
         Directory.Exists(directory) ? Training.Run.Load(directory) : throw new CliException($"--resume {directory}: no such run directory.");
 
@@ -142,6 +155,7 @@ public static class TrainCommand
         s.Minutes is double m ? $"{m:G3} minutes" : null,
     }.Where(x => x is not null));
 
+    /// <summary>"loss 0.01, mse 23.4, …": the overall values (per-horizon keys such as "mse@3" are left to charts and eval).</summary>
     internal static string Describe(IReadOnlyDictionary<string, double> values) =>
-        string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:G4}"));
+        string.Join(", ", values.Where(kv => !kv.Key.Contains('@')).Select(kv => $"{kv.Key} {kv.Value:G4}"));
 }

@@ -220,7 +220,7 @@ public sealed class NotebookEngine : IDisposable
         var frames = (exception.StackTrace ?? "").Split('\n')
             .Select(l => l.TrimEnd())
             .TakeWhile(l => !l.Contains("Microsoft.CodeAnalysis.Scripting"))
-            .Where(l => l.Length > 0);
+            .Where(l => l.Length > 0 && !l.StartsWith("--- End of stack trace", StringComparison.Ordinal));
         return new CellResult(cell, null, error with { Traceback = [error.ToString(), .. frames] });
     }
 

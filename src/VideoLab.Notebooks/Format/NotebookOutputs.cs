@@ -53,14 +53,22 @@ public static class NotebookOutputs
     }
 }
 
+/// <summary>The displayed outputs of one notebook by display id, so that a later cell can update an earlier cell's output.</summary>
+public sealed class NotebookDisplays
+{
+    internal Lock Gate { get; } = new();
+    internal Dictionary<string, List<JsonObject>> ById { get; } = [];
+}
+
 /// <summary>
 /// Collects a cell's outputs into its nbformat <c>outputs</c> array as they happen: consecutive text of
-/// one stream is merged into one output, and an update replaces the displays that share its id in place.
+/// one stream is merged into one output, and an update replaces the displays that share its id in place,
+/// in this cell or an earlier one of the same notebook.
 /// </summary>
-public sealed class NotebookCellOutput(NotebookCell cell) : ICellOutput
+public sealed class NotebookCellOutput(NotebookCell cell, NotebookDisplays displays) : ICellOutput
 {
-    readonly Lock _gate = new();
-    readonly Dictionary<string, List<JsonObject>> _byDisplayId = [];
+    readonly Lock _gate = displays.Gate;
+    readonly Dictionary<string, List<JsonObject>> _byDisplayId = displays.ById;
 
     public void Stream(string name, string text)
     {
@@ -89,7 +97,7 @@ public sealed class NotebookCellOutput(NotebookCell cell) : ICellOutput
     {
         lock (_gate)
         {
-            if (!_byDisplayId.TryGetValue(displayId, out var shown)) return; // shown in another cell: not ours to change
+            if (!_byDisplayId.TryGetValue(displayId, out var shown)) return; // shown in another notebook: nothing to replace
             foreach (var output in shown) output["data"] = NotebookOutputs.Data(bundle);
         }
     }

@@ -65,7 +65,17 @@ static class AssemblyReferences
             return AssemblyLoadContext.Default.LoadFromAssemblyPath(file);
         if (existing.GetName().Version < wanted.Version)
             notes.Add($"{wanted.Name} {wanted.Version} was asked for, but this kernel already has {existing.GetName().Version} loaded; using that.");
+        else if (existing.Location != file && existing.ManifestModule.ModuleVersionId != ModuleVersionId(file))
+            notes.Add($"{file} is a different build from the {wanted.Name} this kernel runs ({existing.Location}); using the kernel's. " +
+                      "Rebuild both (dotnet build) and restart the kernel to use the new one.");
         return existing;
+    }
+
+    static Guid ModuleVersionId(string file)
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(file));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+        return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
     }
 
     static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)

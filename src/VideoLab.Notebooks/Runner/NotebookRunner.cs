@@ -59,11 +59,12 @@ public static class NotebookRunner
                 BaseDirectory = folder,
                 CacheDirectory = options.CacheDirectory ?? Packages.NuGetRestorer.DefaultCacheRoot(),
             });
+            var displays = new NotebookDisplays();
             for (int i = 0; i < notebook.Cells.Count; i++)
             {
                 var cell = notebook.Cells[i];
                 if (!cell.IsCode || string.IsNullOrWhiteSpace(cell.Source)) continue;
-                var output = new NotebookCellOutput(cell);
+                var output = new NotebookCellOutput(cell, displays);
                 var result = await engine.ExecuteAsync(cell.Source, output, cancellationToken);
                 cell.ExecutionCount = result.ExecutionCount;
                 if (result.Value is { } value) output.Result(result.ExecutionCount, value);

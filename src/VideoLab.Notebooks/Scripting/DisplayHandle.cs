@@ -20,11 +20,16 @@ public sealed class DisplayHandle
     public string DisplayId { get; }
 
     /// <summary>Shows <paramref name="value"/> in place of what this handle showed.</summary>
+    /// <remarks>
+    /// From a later cell the update is sent as that cell's output (Jupyter clients only accept messages
+    /// of the running request; the display id says which output to replace, wherever it is).
+    /// </remarks>
     public void Update(object? value)
     {
+        var target = CellScope.Current is { } running && running.Session == _cell.Session ? running : _cell;
         var bundle = _cell.Session.Format(value);
-        _cell.Flush();
-        _cell.Output.UpdateDisplay(bundle, DisplayId);
+        target.Flush();
+        target.Output.UpdateDisplay(bundle, DisplayId);
     }
 
     public override string ToString() => $"display {DisplayId}";

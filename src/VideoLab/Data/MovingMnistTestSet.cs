@@ -37,7 +37,6 @@ public sealed class MovingMnistTestSet : IClipDataset
         using var file = File.OpenHandle(_header.Path);
         for (int t = 0; t < Shape.Frames; t++)  // time-major file: frame t of clip i is at (t·N + i)·H·W
             RandomAccess.Read(file, pixels.AsSpan(t * frame, frame), _header.DataOffset + (t * _clips + index) * frame);
-        using var bytes = tensor(pixels, [Shape.Frames, 1, _height, _width]);  // (T, 1, H, W) uint8
-        return bytes.to_type(ScalarType.Float32).div_(255f);
+        return tensor(MovingMnist.UnitFloats(pixels), [Shape.Frames, 1, _height, _width]);  // (T, 1, H, W)
     }
 }

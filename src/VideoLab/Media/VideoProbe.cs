@@ -23,7 +23,7 @@ public static class VideoProbe
     public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { ".mp4", ".avi", ".mkv", ".webm", ".gif", ".mov", ".m4v" };
 
-    internal const string Expected = "expected a video file ffmpeg can read (mp4, avi, mkv, webm, gif)";
+    internal const string VideoFile = "a video file ffmpeg can read (mp4, avi, mkv, webm, gif)";
 
     // Probing runs ffprobe twice; a folder dataset opened for train and validation, or again in a notebook, asks once.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, long Length, DateTime Written), VideoInfo> Cache = new();
@@ -33,7 +33,7 @@ public static class VideoProbe
     /// <exception cref="FFmpegNotFoundException">ffprobe is not installed.</exception>
     public static VideoInfo Probe(string path, FFmpegBinaries? tools = null)
     {
-        DataFileException.ThrowIfMissingOrEmpty(path, Expected);
+        DataFileException.ThrowIfMissingOrEmpty(path, VideoFile);
         tools ??= FFmpegTools.Current;
         var file = new FileInfo(path);
         var key = (file.FullName, file.Length, file.LastWriteTimeUtc);
@@ -49,17 +49,17 @@ public static class VideoProbe
         try { analysis = FFProbe.Analyse(path, tools.ProbeOptions); }
         catch (Exception e) when (e is not FFmpegNotFoundException)
         {
-            throw new DataFileException(path, $"ffprobe cannot read it ({FirstLine(e.Message)}); {Expected}.", e);
+            throw new DataFileException(path, $"ffprobe cannot read it ({FirstLine(e.Message)}); expected {VideoFile}.", e);
         }
         var video = analysis.PrimaryVideoStream ?? throw new DataFileException(path,
-            $"holds no video stream (streams: {string.Join(", ", analysis.AudioStreams.Select(s => "audio " + s.CodecName).DefaultIfEmpty("none"))}); {Expected}.");
+            $"holds no video stream (streams: {string.Join(", ", analysis.AudioStreams.Select(s => "audio " + s.CodecName).DefaultIfEmpty("none"))}); expected {VideoFile}.");
         double fps = video.AverageFrameRate is > 0 and < 1000 ? video.AverageFrameRate : video.RealFrameRate;
         int width = video.Width ?? 0, height = video.Height ?? 0;
         var duration = analysis.Duration > TimeSpan.Zero ? analysis.Duration : video.Duration;
         bool rotated = Math.Abs(video.Rotation) % 180 == 90;
         int frames = CountFrames(path, video.Index, tools) ?? (int)Math.Round(duration.TotalSeconds * fps);
         if (frames <= 0 || width <= 0 || height <= 0 || !double.IsFinite(fps) || fps <= 0)
-            throw new DataFileException(path, $"its video stream has {frames} frames of {width}×{height} at {fps} fps; {Expected} with at least one frame.");
+            throw new DataFileException(path, $"its video stream has {frames} frames of {width}×{height} at {fps} fps; expected {VideoFile} with at least one frame.");
         return new VideoInfo(path, analysis.Format.FormatName ?? "?", video.CodecName ?? "?", video.PixelFormat ?? "?",
                              rotated ? height : width, rotated ? width : height, fps, duration, frames);
     }

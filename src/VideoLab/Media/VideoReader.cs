@@ -18,8 +18,9 @@ public sealed record DecodeOptions(int Start = 0, int? Frames = null, int Stride
 
 /// <summary>
 /// Decodes video frames with ffmpeg straight into memory: ffmpeg seeks, drops frames for the stride, scales,
-/// crops and converts to <c>rgb24</c> or <c>gray</c>, and writes raw frames to a pipe (FFMpegCore's
-/// <see cref="StreamPipeSink"/>) that is read into one buffer; no temporary files.
+/// crops and converts to planar RGB (<c>gbrp</c>) or <c>gray</c>, and writes raw frames to a pipe (FFMpegCore's
+/// <see cref="StreamPipeSink"/>) that is read into one buffer; no temporary files. Planar output is already
+/// channel-first, so a clip needs no transpose (a strided copy that cost more than the decoding itself).
 /// </summary>
 public static class VideoReader
 {
@@ -29,16 +30,15 @@ public static class VideoReader
     {
         var (pixels, frames, c, h, w) = Decode(video, options, tools);
         using var scope = NewDisposeScope();
-        var bytes = tensor(pixels, [frames, h, w, c]);                                        // (T, H, W, C) uint8
-        var clip = bytes.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(255f).contiguous();  // (T, C, H, W)
-        return clip.MoveToOuterDisposeScope();
+        var bytes = tensor(pixels, [frames, c, h, w]);              // (T, C, H, W) uint8
+        return bytes.to_type(ScalarType.Float32).div_(255f).MoveToOuterDisposeScope();  // (T, C, H, W) in [0, 1]
     }
 
     /// <summary>Every frame of the file at its own size, <c>(T, 3, H, W)</c> (or 1 channel).</summary>
     public static Tensor ReadAll(string path, bool grayscale = false, FFmpegBinaries? tools = null) =>
         ReadClip(VideoProbe.Probe(path, tools), new DecodeOptions(Grayscale: grayscale), tools);
 
-    /// <summary>The raw decoded bytes, <c>(T, H, W, C)</c> row-major uint8.</summary>
+    /// <summary>The raw decoded bytes, <c>(T, C, H, W)</c> row-major uint8, channels in RGB order.</summary>
     public static (byte[] Pixels, int Frames, int Channels, int Height, int Width) Decode(VideoInfo video, DecodeOptions options, FFmpegBinaries? tools = null)
     {
         tools ??= FFmpegTools.Current;
@@ -77,19 +77,34 @@ public static class VideoReader
                 {
                     o.WithCustomArgument("-an -sn -dn -fps_mode passthrough");
                     if (filters.Count > 0) o.WithCustomArgument($"-vf \"{string.Join(',', filters)}\"");
-                    o.WithCustomArgument($"-frames:v {frames} -pix_fmt {(options.Grayscale ? "gray" : "rgb24")}");
+                    o.WithCustomArgument($"-frames:v {frames} -pix_fmt {(options.Grayscale ? "gray" : "gbrp")}");
                     o.ForceFormat("rawvideo");
                 })
                 .ProcessSynchronously(throwOnError: true, tools.MpegOptions);
         }
         catch (Exception e) when (e is not FFmpegNotFoundException and not DataFileException)
         {
-            throw new DataFileException(video.Path, $"ffmpeg cannot decode it ({VideoProbe.FirstLine(e.Message)}); {VideoProbe.Expected}.", e);
+            throw new DataFileException(video.Path, $"ffmpeg cannot decode it ({VideoProbe.FirstLine(e.Message)}); expected {VideoProbe.VideoFile}.", e);
         }
         int decoded = received / frameBytes;
         if (decoded < frames)
             throw new DataFileException(video.Path, $"decoded only {decoded} of the {frames} frames asked for (start {options.Start}, stride {options.Stride}); " +
                                                     $"ffprobe counted {video.Frames} frames. The file may be damaged or have a variable frame rate.");
+        if (c == 3) GbrToRgb(pixels, frames, h * w);
         return (pixels, frames, c, h, w);
+    }
+
+    /// <summary>Reorders each frame's planes from ffmpeg's G, B, R to R, G, B, in place.</summary>
+    static void GbrToRgb(byte[] pixels, int frames, int plane)
+    {
+        var red = new byte[plane];
+        for (int f = 0; f < frames; f++)
+        {
+            var frame = pixels.AsSpan(f * 3 * plane, 3 * plane);
+            frame.Slice(2 * plane, plane).CopyTo(red);
+            frame.Slice(plane, plane).CopyTo(frame.Slice(2 * plane, plane));  // B to the third plane
+            frame[..plane].CopyTo(frame.Slice(plane, plane));                  // G to the second
+            red.CopyTo(frame[..plane]);                                        // R first
+        }
     }
 }

@@ -35,9 +35,10 @@ public sealed record ConvLstmConfig(
 /// any horizon works; in training, <see cref="TeacherForcing"/> feeds true frames instead.
 /// Changed from the paper: no encoder–forecaster split (OpenSTL's single stack), no peepholes.
 /// <para>
-/// Parameters at the default size: 11.68M; OpenSTL reports 15.0M for ConvLSTM-S. The difference (3.41M) is
-/// two convolutions OpenSTL's ConvLSTMCell creates but never uses in forward (conv_o, 2h→h 5×5, and
-/// conv_last, 2h→h 1×1: 851,968 per layer × 4); the computation is the same.
+/// Parameters at the default size: 11,677,696; OpenSTL reports 15.0M for ConvLSTM-S (15,083,520 counted with
+/// its own module code). The difference (3,407,872) is two convolutions OpenSTL's ConvLSTMCell creates but
+/// never uses in forward (conv_o, 2h→h 5×5, and conv_last, 2h→h 1×1: 851,968 per layer × 4); the rest is
+/// the same, plus our 4·128 input-gate biases per layer (OpenSTL's convolutions have none).
 /// </para>
 /// </summary>
 public sealed class ConvLstm : PredictorModule

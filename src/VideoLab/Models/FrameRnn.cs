@@ -15,19 +15,19 @@ public enum FrameRnnCell { Lstm, Gru }
 /// <param name="ContextFrames">Context length trained on (the standard protocol: 10).</param>
 /// <param name="Horizon">Frames predicted by forward (the standard protocol: 10).</param>
 /// <param name="Cell">LSTM (Hochreiter &amp; Schmidhuber 1997) or GRU (Cho et al. 2014).</param>
-/// <param name="Width0">Channels of the first encoder block; each further block doubles them (32 → 64 → 128).</param>
+/// <param name="BaseChannels">Channels of the first encoder block; each further block doubles them (32 → 64 → 128).</param>
 /// <param name="Downsamples">Stride-2 encoder blocks (3: 64×64 → 8×8).</param>
 /// <param name="FeatureSize">Length of the vector a frame is encoded to.</param>
 /// <param name="HiddenSize">Size of the recurrent state.</param>
 /// <param name="Layers">Stacked recurrent layers.</param>
 public sealed record FrameRnnConfig(
     int Channels = 1, int Height = 64, int Width = 64, int ContextFrames = 10, int Horizon = 10,
-    FrameRnnCell Cell = FrameRnnCell.Lstm, int Width0 = 32, int Downsamples = 3,
+    FrameRnnCell Cell = FrameRnnCell.Lstm, int BaseChannels = 32, int Downsamples = 3,
     int FeatureSize = 512, int HiddenSize = 512, int Layers = 1) : IPredictorConfig
 {
     /// <summary>For tests and quick mode: 16×16, 2 downsamples of 8 → 16 channels, 32-long features and state.</summary>
     public static FrameRnnConfig Tiny => new(Height: 16, Width: 16, ContextFrames: 4, Horizon: 4,
-                                             Width0: 8, Downsamples: 2, FeatureSize: 32, HiddenSize: 32);
+                                             BaseChannels: 8, Downsamples: 2, FeatureSize: 32, HiddenSize: 32);
 
     public IPredictorConfig WithData(int channels, int height, int width, int contextFrames, int horizon) =>
         this with { Channels = channels, Height = height, Width = width, ContextFrames = contextFrames, Horizon = horizon };
@@ -57,22 +57,22 @@ public sealed class FrameRnn : PredictorModule
             throw new ArgumentException($"{nameof(FrameRnn)}: {config.Downsamples} downsamples need the frame size " +
                                         $"{config.Height}×{config.Width} to be a multiple of {scale}.");
         Config = config;
-        int top = config.Width0 << (config.Downsamples - 1);
+        int top = config.BaseChannels << (config.Downsamples - 1);
         mapShape = [top, config.Height / scale, config.Width / scale];
 
         encoder = nn.Sequential();
         decoder = nn.Sequential();
         for (int i = 0; i < config.Downsamples; i++)
         {
-            int cIn = i == 0 ? config.Channels : config.Width0 << (i - 1), cOut = config.Width0 << i;
+            int cIn = i == 0 ? config.Channels : config.BaseChannels << (i - 1), cOut = config.BaseChannels << i;
             encoder.append($"down{i}", new ConvNormAct($"down{i}", cIn, cOut, 3, Resample.Down, Activation.LeakyReLU));
         }
         for (int i = config.Downsamples - 1; i >= 0; i--)
         {
-            int cIn = config.Width0 << i, cOut = config.Width0 << Math.Max(i - 1, 0);
+            int cIn = config.BaseChannels << i, cOut = config.BaseChannels << Math.Max(i - 1, 0);
             decoder.append($"up{i}", new ConvNormAct($"up{i}", cIn, cOut, 3, Resample.Up, Activation.LeakyReLU));
         }
-        decoder.append("readout", nn.Conv2d(config.Width0, config.Channels, 1));
+        decoder.append("readout", nn.Conv2d(config.BaseChannels, config.Channels, 1));
 
         long flat = mapShape[0] * mapShape[1] * mapShape[2];
         toFeature = nn.Linear(flat, config.FeatureSize);

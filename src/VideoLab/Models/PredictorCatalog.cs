@@ -24,6 +24,22 @@ public static partial class ModelRegistry
         into.Add(ModelEntry.Create("framegru", ModelFamily.Rnn,
             "CNN encoder → GRU over frame vectors → CNN decoder",
             new FrameRnnConfig(Cell: FrameRnnCell.Gru), FrameRnnConfig.Tiny with { Cell = FrameRnnCell.Gru }, c => new FrameRnn(c)));
+        into.Add(ModelEntry.Create("simvp", ModelFamily.Cnn,
+            "SimVP with the gSTA translator (Gao et al. 2022; Tan et al.), OpenSTL's SimVP-gSTA",
+            new SimVpConfig(), SimVpConfig.Tiny, c => new SimVp(c)));
+        into.Add(ModelEntry.Create("tau", ModelFamily.Cnn,
+            "SimVP with the TAU translator (Tan et al. 2023), OpenSTL's TAU",
+            new SimVpConfig(Translator: SimVpTranslator.Tau), SimVpConfig.Tiny with { Translator = SimVpTranslator.Tau }, c => new SimVp(c)));
+        into.Add(ModelEntry.Create("simvp-attention", ModelFamily.Attention,
+            "SimVP with divided space–time attention as translator",
+            new SimVpConfig(Translator: SimVpTranslator.Attention), SimVpConfig.Tiny with { Translator = SimVpTranslator.Attention },
+            c => new SimVp(c)));
+        into.Add(ModelEntry.Create("conv3d", ModelFamily.Cnn,
+            "3D-convolution encoder–decoder: the context volume to the future volume",
+            new Conv3dPredictorConfig(), Conv3dPredictorConfig.Tiny, c => new Conv3dPredictor(c)));
+        into.Add(ModelEntry.Create("transformer", ModelFamily.Attention,
+            "Video transformer: patch tokens, divided space–time attention (TimeSformer-style), causal in time",
+            new VideoTransformerConfig(), VideoTransformerConfig.Tiny, c => new VideoTransformer(c)));
     }
 
     /// <summary>Parameter counts OpenSTL publishes for its Moving MNIST configs, by registry name (README of OpenSTL, model zoo).</summary>
@@ -31,6 +47,8 @@ public static partial class ModelRegistry
     {
         ["convlstm"] = "15.0M",
         ["predrnn"] = "23.8M",
+        ["simvp"] = "46.8M",
+        ["tau"] = "44.7M",
     };
 
     /// <summary>

@@ -37,8 +37,8 @@ public static class Rollout
         return stack(outputs, 1);  // (B, horizon, C', H', W')
     }
 
-    /// <summary>Per sample: the true frame with probability p, otherwise the prediction.</summary>
-    static Tensor Mix(Tensor prediction, Tensor truth, double probability)
+    /// <summary>Per sample: the true frame with probability p, otherwise the prediction. Both (B, …).</summary>
+    public static Tensor Mix(Tensor prediction, Tensor truth, double probability)
     {
         if (probability >= 1) return truth;
         var shape = new long[prediction.dim()];
@@ -46,5 +46,30 @@ public static class Rollout
         shape[0] = prediction.shape[0];
         var useTruth = rand(prediction.shape[0], device: prediction.device).lt(probability).reshape(shape);  // (B, 1, 1, 1)
         return where(useTruth, truth, prediction);
+    }
+
+    /// <summary>
+    /// The rollout of models that map a fixed window of T frames to the next T at once (SimVP, the 3D-conv
+    /// predictor): the context is fitted to T frames (its last T, or padded in front with copies of its first
+    /// frame), then each pass reads the previous pass's output until <paramref name="horizon"/> frames exist.
+    /// </summary>
+    /// <param name="context">(B, Tc, C, H, W).</param>
+    /// <param name="horizon">Frames to predict, ≥ 1.</param>
+    /// <param name="window">T.</param>
+    /// <param name="pass">(B, T, C, H, W) → the next (B, T, C, H, W).</param>
+    /// <returns>(B, horizon, C, H, W).</returns>
+    public static Tensor InWindows(Tensor context, int horizon, int window, Func<Tensor, Tensor> pass)
+    {
+        long tc = context.shape[1];
+        var frames = tc >= window
+            ? context.narrow(1, tc - window, window)                                                     // (B, T, C, H, W)
+            : cat([context.narrow(1, 0, 1).expand(-1, window - tc, -1, -1, -1), context], 1);            // (B, T, C, H, W)
+        var passes = new List<Tensor>();
+        for (int done = 0; done < horizon; done += window)
+        {
+            frames = pass(frames);                                                                       // (B, T, C, H, W)
+            passes.Add(frames);
+        }
+        return cat(passes, 1).narrow(1, 0, horizon);                                                     // (B, horizon, C, H, W)
     }
 }

@@ -50,7 +50,7 @@ public sealed class VectorQuantizer : nn.Module<Tensor, QuantizerOutput>
         codebook = randn(codebookSize, dimension);
         emaCount = ones(codebookSize);
         emaSum = codebook.clone();
-        initialised = zeros(1);
+        initialised = zeros(1, dtype: ScalarType.Int64);
         RegisterComponents();
     }
 
@@ -66,6 +66,13 @@ public sealed class VectorQuantizer : nn.Module<Tensor, QuantizerOutput>
 
     /// <summary>The EMA usage count N_k of each code <c>(K)</c> (the live buffer: do not dispose).</summary>
     public Tensor UsageCounts => emaCount;
+
+    /// <summary>How often each of the K codes occurs in <paramref name="codes"/> (any shape): the histogram codebook plots show.</summary>
+    public long[] CodeHistogram(Tensor codes)
+    {
+        using var counts = codes.flatten().bincount(null, CodebookSize).cpu();  // (K)
+        return counts.data<long>().ToArray();
+    }
 
     /// <summary>Codes restarted by the last training forward.</summary>
     public int LastRestarts { get; private set; }
@@ -113,7 +120,7 @@ public sealed class VectorQuantizer : nn.Module<Tensor, QuantizerOutput>
         if (z.dim() != 5 || z.shape[1] != Dimension)
             throw new ArgumentException($"VectorQuantizer: expected encoder outputs (B, {Dimension}, t, h, w), got {VideoShape.Format(z.shape)}.");
         var flat = ToRows(z);                                                  // (N, D), N = B*t*h*w
-        if (training && initialised.item<float>() == 0) InitialiseFrom(flat.detach());
+        if (training && initialised.item<long>() == 0) InitialiseFrom(flat.detach());
         var codes = Nearest(flat.detach());                                    // (N)
         var chosen = codebook.index_select(0, codes);                          // (N, D), no gradient (buffer)
         var oneHot = nn.functional.one_hot(codes, CodebookSize).to(flat.dtype);  // (N, K)

@@ -30,9 +30,9 @@ public static class AttentionMap
         var xs = Enumerable.Range(0, w).Select(j => (j + 0.5) * cellW - 0.5).ToArray();
         var ys = Enumerable.Range(0, h).Select(i => (i + 0.5) * cellH - 0.5).ToArray();
 
-        var image = Chart.Image<int>(Source: FrameImages.DataUri(frame), Name: "frame");
+        var image = Chart.Image<int>(Source: FrameImages.DataUri(frame), Name: "frame", UseDefaults: false);
         var heat = Chart.Heatmap<double, double, double, string>(z, X: xs, Y: ys, Name: "attention", Opacity: opacity,
-                                                                  ColorScale: Plotly.NET.StyleParam.Colorscale.Hot);
+                                                                  ColorScale: Plotly.NET.StyleParam.Colorscale.Hot, UseDefaults: false);
         var chart = ChartLayout.Style(Plotly.NET.CSharp.Chart.Combine([image, heat]), title, "x", "y", width: size, height: size);
         chart = ChartLayout.With(chart, "yaxis", new Dictionary<string, object>
         {

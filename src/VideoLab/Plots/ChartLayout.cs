@@ -5,6 +5,9 @@ namespace VideoLab.Plots;
 /// <summary>
 /// Layout settings that Plotly.NET.CSharp does not expose (title, axis titles and types, shapes, size),
 /// set as plotly.js layout properties on Plotly.NET's dynamic <see cref="Layout"/> object.
+/// Every chart is built with <c>UseDefaults: false</c>: Plotly.NET's default template (≈20 KB of nested
+/// dynamic objects) made serialising one chart take 0.3–2 s on a 2-core machine against ≈0.1 s without it,
+/// and plotly.js's own defaults look clean.
 /// </summary>
 static class ChartLayout
 {

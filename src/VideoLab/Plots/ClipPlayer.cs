@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using TorchSharp;
 using VideoLab.Display;
 using static TorchSharp.torch;
@@ -61,8 +60,6 @@ public sealed class ClipPlayer : IHtmlView
         finally { foreach (var (_, t) in list) t.Dispose(); }
     }
 
-    static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public string ToHtml(HtmlAssets assets)
     {
         var html = new StringBuilder();
@@ -77,8 +74,8 @@ public sealed class ClipPlayer : IHtmlView
                     "<button type=\"button\" class=\"vl-play\">▶ play</button>" +
                     $"<input type=\"range\" class=\"vl-slider\" min=\"0\" max=\"{last}\" value=\"0\">" +
                     $"<span class=\"vl-counter\">1 / {FrameCount}</span></div>");
-        // Data URIs hold only [A-Za-z0-9+/=:;,]: relaxed escaping keeps "+" as is (default escaping would write \u002B).
-        var data = JsonSerializer.Serialize(_clips.Select(c => c.Frames), RelaxedJson);
+        // A JSON array of arrays of data URIs, written by hand: they hold only [A-Za-z0-9+/=:;,], nothing to escape.
+        var data = "[" + string.Join(",", _clips.Select(c => "[" + string.Join(",", c.Frames.Select(f => $"\"{f}\"")) + "]")) + "]";
         html.Append($"<script type=\"application/json\" class=\"vl-player-data\">{data}</script>");
         html.Append("</div>\n<script>videolabPlayers();</script>\n");
         return html.ToString();

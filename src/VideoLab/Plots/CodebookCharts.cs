@@ -37,7 +37,7 @@ public static class CodebookCharts
     {
         if (counts.Count == 0) throw new ArgumentException("Empty codebook usage: expected one count per code.", nameof(counts));
         int used = counts.Count(c => c > 0);
-        var bars = Chart.Column<long, int, string>(counts, Keys: Enumerable.Range(0, counts.Count).ToArray(), Name: "uses");
+        var bars = Chart.Column<long, int, string>(counts, Keys: Enumerable.Range(0, counts.Count).ToArray(), Name: "uses", UseDefaults: false);
         var title = $"Codebook usage: {used}/{counts.Count} codes used, perplexity {Perplexity(counts):F1}";
         return new ChartView(ChartLayout.Style(bars, title, "code", "count", width: width, height: height));
     }
@@ -73,12 +73,12 @@ public static class CodebookCharts
         var traces = new List<GenericChart>
         {
             Chart.Bubble<double, double, string>(used.Select(i => xy[i, 0]), used.Select(i => xy[i, 1]), sizes,
-                Name: "used codes", MultiText: used.Select(i => counts is null ? $"code {i}" : $"code {i}: {counts[i]} uses").ToArray()),
+                Name: "used codes", MultiText: used.Select(i => counts is null ? $"code {i}" : $"code {i}: {counts[i]} uses").ToArray(), UseDefaults: false),
         };
         if (dead.Length > 0)
             traces.Add(Chart.Scatter<double, double, string>(dead.Select(i => xy[i, 0]), dead.Select(i => xy[i, 1]),
                 StyleParam.Mode.Markers, Name: "unused codes", MarkerColor: Color.fromString("#999"),
-                MarkerSymbol: StyleParam.MarkerSymbol.X, MultiText: dead.Select(i => $"code {i}: unused").ToArray()));
+                MarkerSymbol: StyleParam.MarkerSymbol.X, MultiText: dead.Select(i => $"code {i}: unused").ToArray(), UseDefaults: false));
         var chart = ChartLayout.Style(Chart.Combine(traces), $"Codebook (K = {k}) on its first two principal components",
                                       $"PC1 ({explained[0]:P0} of variance)", $"PC2 ({explained[1]:P0} of variance)",
                                       width: width, height: height);

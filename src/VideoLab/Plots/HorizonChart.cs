@@ -16,7 +16,7 @@ public static class HorizonChart
         {
             if (p.Value.Length == 0) throw new ArgumentException($"Curve '{p.Key}' of {metric} has no values.");
             var frames = Enumerable.Range(1, p.Value.Length).ToArray();
-            return Chart.Line<int, double, string>(frames, p.Value, ShowMarkers: true, Name: p.Key);
+            return Chart.Line<int, double, string>(frames, p.Value, ShowMarkers: true, Name: p.Key, UseDefaults: false);
         });
         var chart = ChartLayout.Style(Chart.Combine(traces), $"{metric} per predicted frame", "predicted frame", metric,
                                       width: width, height: height);

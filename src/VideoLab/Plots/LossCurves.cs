@@ -48,7 +48,7 @@ public static class LossCurves
             {
                 var v = SeriesTools.Downsample(val, options.MaxPoints);
                 traces.Add(Chart.Line<double, double, string>(v.X, v.Y, ShowMarkers: true, Name: v.Name,
-                    LineColor: color, MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash));
+                    LineColor: color, MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false));
             }
         }
         if (traces.Count == 0)
@@ -71,14 +71,14 @@ public static class LossCurves
         if (options.Smoothing <= 0)
         {
             var raw = SeriesTools.Downsample(train, options.MaxPoints);
-            yield return Chart.Line<double, double, string>(raw.X, raw.Y, Name: raw.Name, LineColor: color);
+            yield return Chart.Line<double, double, string>(raw.X, raw.Y, Name: raw.Name, LineColor: color, UseDefaults: false);
             yield break;
         }
         // Smooth on the full series, then downsample each: smoothing a downsampled curve would smooth min/max pairs.
         var faint = SeriesTools.Downsample(train, options.MaxPoints);
         var smooth = SeriesTools.Downsample(train with { Y = SeriesTools.Ema(train.Y, options.Smoothing) }, options.MaxPoints);
         yield return Chart.Line<double, double, string>(faint.X, faint.Y, Name: faint.Name + " raw", ShowLegend: false,
-                                                        Opacity: 0.25, LineColor: color);
-        yield return Chart.Line<double, double, string>(smooth.X, smooth.Y, Name: smooth.Name, LineColor: color);
+                                                        Opacity: 0.25, LineColor: color, UseDefaults: false);
+        yield return Chart.Line<double, double, string>(smooth.X, smooth.Y, Name: smooth.Name, LineColor: color, UseDefaults: false);
     }
 }

@@ -8,13 +8,16 @@ public static class MetricSeries
     /// <summary>Splits the trainer writes: training steps and validation passes.</summary>
     public const string Train = "train", Validation = "val";
 
-    /// <summary>Value of <paramref name="key"/> against step, over the records of one split that have it.</summary>
+    /// <summary>
+    /// Value of <paramref name="key"/> against step, over the records of one split that have it. Non-finite values
+    /// (NaN/Inf are written as null in metrics.jsonl) are left out: a diverged step leaves a gap, not a broken chart.
+    /// </summary>
     public static Series Of(IEnumerable<MetricRecord> records, string key, string split, string? name = null)
     {
         var xs = new List<double>();
         var ys = new List<double>();
         foreach (var r in records)
-            if (r.Split == split && r.Values.TryGetValue(key, out var v))
+            if (r.Split == split && r.Values.TryGetValue(key, out var v) && double.IsFinite(v))
             {
                 xs.Add(r.Step);
                 ys.Add(v);

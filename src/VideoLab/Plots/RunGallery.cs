@@ -38,14 +38,16 @@ public static class RunGallery
 
         var keys = MetricSeries.Keys(run.Metrics);
         var charts = new List<IHtmlView>();
-        if (MetricSeries.LossKeys(run.Metrics).Count > 0)
+        var gan = new GanKeys();
+        bool isGan = new[] { gan.DLoss, gan.GLoss, gan.DReal, gan.DFake }.All(keys.Contains);
+        // A GAN's D and G losses get their own chart beside D's outputs; the loss chart keeps the rest.
+        var lossKeys = MetricSeries.LossKeys(run.Metrics).Where(k => !isGan || (k != gan.DLoss && k != gan.GLoss)).ToList();
+        if (lossKeys.Count > 0)
             charts.Add(LossCurves.Create(run.Metrics, new LossCurveOptions
             {
-                MaxPoints = options.MaxPoints, Smoothing = options.Smoothing, LogY = SpansDecades(run.Metrics),
+                Keys = lossKeys, MaxPoints = options.MaxPoints, Smoothing = options.Smoothing, LogY = SpansDecades(run.Metrics),
             }));
-        var gan = new GanKeys();
-        if (new[] { gan.DLoss, gan.GLoss, gan.DReal, gan.DFake }.All(keys.Contains))
-            charts.Add(GanDynamics.Create(run.Metrics, gan, options.Smoothing, options.MaxPoints));
+        if (isGan) charts.Add(GanDynamics.Create(run.Metrics, gan, options.Smoothing, options.MaxPoints));
         if (keys.Contains("perplexity")) charts.Add(CodebookCharts.PerplexityCurve(run.Metrics, maxPoints: options.MaxPoints));
         if (charts.Count > 0) page.Heading("Training").Add(HtmlBlocks.Row(charts));
 
@@ -149,7 +151,7 @@ public static class RunGallery
             var val = SeriesTools.Downsample(MetricSeries.Of(runs[i].Metrics, key, MetricSeries.Validation, $"{names[i]} (val)"), options.MaxPoints);
             if (val.Count > 0)
                 traces.Add(Chart.Line<double, double, string>(val.X, val.Y, ShowMarkers: true, Name: val.Name, LineColor: color,
-                                                              MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash));
+                                                              MarkerColor: color, LineDash: StyleParam.DrawingStyle.Dash, UseDefaults: false));
         }
         bool logY = runs.Any(r => SpansDecades(r.Metrics));
         return new ChartView(ChartLayout.Style(Chart.Combine(traces), key, "step", key, logY, width: 520, height: 340));

@@ -35,12 +35,12 @@ public sealed class GanMethod : ITrainingMethod
     public IReadOnlyDictionary<string, nn.Module> Modules { get; }
     public IReadOnlyDictionary<string, optim.Optimizer> Optimizers { get; }
 
-    /// <summary>A discriminator step then a generator step. Logged: <c>loss</c> (the generator's), <c>loss_d</c>, <c>loss_g</c>, mean logits <c>d_real</c>, <c>d_fake</c>.</summary>
+    /// <summary>A discriminator step then a generator step. Logged: <c>loss</c> (the generator's), <c>d_loss</c>, <c>g_loss</c>, and <c>d_real</c>, <c>d_fake</c>: the mean σ(D(x)) over both discriminators (1 = judged real).</summary>
     public IReadOnlyDictionary<string, double> TrainStep(Tensor batch, StepContext context)
     {
         var d = DiscriminatorStep(batch, context);
         var g = GeneratorStep(batch.shape[0], (int)batch.shape[1], context);
-        return new Dictionary<string, double>(d) { ["loss"] = g["loss_g"], ["loss_g"] = g["loss_g"] };
+        return new Dictionary<string, double>(d) { ["loss"] = g["g_loss"], ["g_loss"] = g["g_loss"] };
     }
 
     /// <summary>Updates only the discriminators: real clips against clips generated without gradient.</summary>
@@ -58,7 +58,7 @@ public sealed class GanMethod : ITrainingMethod
         context.ClipAndStep(discriminatorOptimizer, discriminatorParameters);
         return new Dictionary<string, double>
         {
-            ["loss_d"] = loss.item<float>(),
+            ["d_loss"] = loss.item<float>(),
             ["d_real"] = (realImage + realVideo) / 2,
             ["d_fake"] = (fakeImage + fakeVideo) / 2,
         };
@@ -74,7 +74,7 @@ public sealed class GanMethod : ITrainingMethod
         loss.backward();
         context.ClipAndStep(generatorOptimizer, generatorParameters);
         discriminatorOptimizer.zero_grad();  // the backward pass also filled D's gradients: drop them
-        return new Dictionary<string, double> { ["loss_g"] = loss.item<float>() };
+        return new Dictionary<string, double> { ["g_loss"] = loss.item<float>() };
     }
 
     /// <summary>Both losses on a validation batch and freshly generated clips, without updates.</summary>
@@ -89,11 +89,23 @@ public sealed class GanMethod : ITrainingMethod
         return new Dictionary<string, double>
         {
             ["loss"] = lossG.item<float>(),
-            ["loss_d"] = (lossImage + lossVideo).item<float>(),
+            ["d_loss"] = (lossImage + lossVideo).item<float>(),
             ["d_real"] = (realImage + realVideo) / 2,
             ["d_fake"] = (fakeImage + fakeVideo) / 2,
         };
     }
+
+    /// <summary>
+    /// Clips to look at (the trainer's <c>ISampleMethod</c> contract): <c>sampled</c> (fixed seed, so
+    /// successive validations show the same latents), <c>fixed_content</c> (one content, several motions)
+    /// and <c>fixed_motion</c> (several contents, one motion).
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Samples(Tensor batch) => new Dictionary<string, Tensor>
+    {
+        ["sampled"] = model.Sample(4, seed: 0, frames: (int)batch.shape[1]),
+        ["fixed_content"] = model.SampleFixedContent(4, seed: 1),
+        ["fixed_motion"] = model.SampleFixedMotion(4, seed: 2),
+    };
 
     /// <summary>One random frame per clip: <c>(B, T, C, H, W)</c> → <c>(B, C, H, W)</c> (MoCoGAN's image sampler).</summary>
     static Tensor RandomFrames(Tensor clips)
@@ -107,7 +119,7 @@ public sealed class GanMethod : ITrainingMethod
         var loss = model.Config.Loss == GanLoss.Hinge
             ? nn.functional.relu(1 - real).mean() + nn.functional.relu(1 + fake).mean()
             : nn.functional.softplus(-real).mean() + nn.functional.softplus(fake).mean();
-        return (loss, real.mean().item<float>(), fake.mean().item<float>());
+        return (loss, real.sigmoid().mean().item<float>(), fake.sigmoid().mean().item<float>());  // mean σ(D(x)), for plots
     }
 
     Tensor GeneratorLoss(Tensor fake) =>

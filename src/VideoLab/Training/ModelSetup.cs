@@ -42,11 +42,44 @@ public static class ModelSetup
                ?? throw new InvalidOperationException($"Config of '{entry.Name}' did not survive fitting to the data.");
     }
 
-    /// <summary>The registered model <paramref name="name"/> at <paramref name="size"/>, fitted to <paramref name="clip"/>, built on <paramref name="device"/>.</summary>
-    public static (ModelSpec Spec, nn.Module Model) Build(string name, ModelSize size, ClipShape clip, int contextFrames, int horizon, Device device)
+    /// <summary>
+    /// The config with fields replaced by name (<c>hiddenChannels=32</c>, as the CLI's <c>--set</c> gives them);
+    /// values are parsed as JSON (numbers, true/false) or taken as strings. Unknown names are an error listing the known ones.
+    /// </summary>
+    public static object Override(ModelEntry entry, object config, IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0) return config;
+        var json = JsonSerializer.SerializeToNode(config, entry.ConfigType, ModelRegistry.Json)!.AsObject();
+        foreach (var (name, text) in values)
+        {
+            var key = json.Select(kv => kv.Key).FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase))
+                      ?? throw new ArgumentException($"Model '{entry.Name}' has no config field '{name}'. Its fields: {string.Join(", ", json.Select(kv => kv.Key))}.");
+            JsonNode? value;
+            try { value = JsonNode.Parse(text); }
+            catch (JsonException) { value = JsonValue.Create(text); }
+            json[key] = value;
+        }
+        try
+        {
+            return json.Deserialize(entry.ConfigType, ModelRegistry.Json)
+                   ?? throw new ArgumentException($"Config of '{entry.Name}' is empty after the overrides.");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"A value does not fit model '{entry.Name}''s config ({string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value}"))}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The registered model <paramref name="name"/> at <paramref name="size"/> with <paramref name="overrides"/> applied,
+    /// fitted to <paramref name="clip"/>, built on <paramref name="device"/>.
+    /// </summary>
+    public static (ModelSpec Spec, nn.Module Model) Build(string name, ModelSize size, ClipShape clip, int contextFrames, int horizon, Device device,
+                                                          IReadOnlyDictionary<string, string>? overrides = null)
     {
         var entry = ModelRegistry.Get(name);
-        var config = FitToData(entry, size == ModelSize.Tiny ? entry.TinyConfig : entry.DefaultConfig, clip, contextFrames, horizon);
+        var sized = Override(entry, size == ModelSize.Tiny ? entry.TinyConfig : entry.DefaultConfig, overrides ?? new Dictionary<string, string>());
+        var config = FitToData(entry, sized, clip, contextFrames, horizon);
         var spec = ModelSpec.Of(entry, config);
         return (spec, entry.Build(config).to(device));
     }

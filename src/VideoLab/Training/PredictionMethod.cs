@@ -44,7 +44,8 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
 /// the target; the loss is the mean squared error over the predicted frames (OpenSTL's MSE loss).
 /// Recurrent models get the true frames with a probability decaying by <see cref="ScheduledSampling"/>.
 /// The optimiser is Adam, or AdamW when <see cref="MethodSettings.WeightDecay"/> is set.
-/// Validation reports the loss (no teacher forcing) and the per-frame metrics averaged (<see cref="FrameMetrics"/>).
+/// Validation reports the loss (no teacher forcing), the per-frame metrics averaged (<see cref="FrameMetrics"/>)
+/// and their per-horizon curves as <c>mse@1</c> … <c>mse@K</c> (the keys the horizon charts read).
 /// </summary>
 public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
 {
@@ -93,11 +94,21 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
         var prediction = _predictor.Predict(input, horizon).clamp(0, 1);  // (B, horizon, C, H, W); metrics assume [0, 1]
         CheckPrediction(prediction, future);
         var values = new Dictionary<string, double> { ["loss"] = nn.functional.mse_loss(prediction, future).item<float>() };
-        values["mse"] = FrameMetrics.Mse(prediction, future).mean().item<double>();
-        values["mae"] = FrameMetrics.Mae(prediction, future).mean().item<double>();
-        values["psnr"] = FrameMetrics.Psnr(prediction, future).mean().item<double>();
+        var perFrame = new Dictionary<string, Tensor>
+        {
+            ["mse"] = FrameMetrics.Mse(prediction, future),    // (B, horizon)
+            ["mae"] = FrameMetrics.Mae(prediction, future),
+            ["psnr"] = FrameMetrics.Psnr(prediction, future),
+        };
         if (future.shape[3] >= 2 * Ssim.Radius + 1 && future.shape[4] >= 2 * Ssim.Radius + 1)
-            values["ssim"] = FrameMetrics.Ssim(prediction, future).mean().item<double>();
+            perFrame["ssim"] = FrameMetrics.Ssim(prediction, future);
+        foreach (var (name, frames) in perFrame)
+        {
+            values[name] = frames.mean().item<double>();
+            // The per-horizon curve, as "mse@1" … "mse@K" (k = 1: the first predicted frame), for the horizon charts.
+            var curve = frames.mean([0L]).cpu().data<double>().ToArray();  // (horizon)
+            for (int k = 0; k < curve.Length; k++) values[$"{name}@{k + 1}"] = curve[k];
+        }
         return values;
     }
 

@@ -304,7 +304,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         Directory.CreateDirectory(Path.Combine(RunDirectory, RunFiles.Checkpoints));
         Directory.CreateDirectory(Path.Combine(RunDirectory, RunFiles.Samples));
         var configPath = Path.Combine(RunDirectory, RunFiles.Config);
-        if (ResumeFrom is not null && File.Exists(configPath)) return;  // a resumed run keeps its original config
+        if (ResumeFrom is not null && File.Exists(configPath)) return;  // a resumed run keeps its original config and log
+        File.Delete(Path.Combine(RunDirectory, RunFiles.Metrics));      // a new run starts a new log
         var config = new RunConfig(Model, Data, Settings, MethodSettings, Settings.Seed, Lab.Report(), DateTime.UtcNow);
         AtomicFile.Write(configPath, stream =>
         {

@@ -41,6 +41,13 @@ public sealed class VqVaeMethod : ITrainingMethod
     /// <summary>Losses, PSNR of the batch's mean MSE, perplexity and live codes on a validation batch (no codebook update in eval mode).</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor batch) => Metrics(model.call(batch));
 
+    /// <summary>Clips to look at (the trainer's <c>ISampleMethod</c> contract): the batch's <c>reconstruction</c> beside the <c>input</c>.</summary>
+    public IReadOnlyDictionary<string, Tensor> Samples(Tensor batch)
+    {
+        var clips = batch[..Math.Min(4, (int)batch.shape[0])];
+        return new Dictionary<string, Tensor> { ["input"] = clips, ["reconstruction"] = model.call(clips).Reconstruction };
+    }
+
     Dictionary<string, double> Metrics(VqVaeOutput output)
     {
         double mse = output.Losses.Reconstruction.item<float>();

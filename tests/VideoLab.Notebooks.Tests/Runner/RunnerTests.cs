@@ -22,7 +22,7 @@ public sealed class RunnerTests
         var source = WriteNotebook(folder, "demo",
             ("markdown", "# Demo\nSome *text*."),
             ("code", "Console.WriteLine(\"line 1\");\nConsole.WriteLine(\"line 2\");\nvar shown = display(\"draft\");\nshown.Update(\"final\");"),
-            ("code", "var answer = 6 * 7;\nanswer"),
+            ("code", "var answer = 6 * 7;\nshown.Update(\"updated from a later cell\");\nanswer"),
             ("code", $"#r \"{TestPaths.LibraryDll}\"\nusing Plotly.NET.CSharp;\nChart.Line<int, int, string>(new[] {{ 1, 2 }}, new[] {{ 3, answer }})"));
         var original = Notebook.Load(source);
 
@@ -40,7 +40,7 @@ public sealed class RunnerTests
         var printing = executed.Cells[1].Outputs.OfType<JsonObject>().ToList();
         Assert.Equal(["stream", "display_data"], printing.Select(o => (string?)o["output_type"]));
         Assert.Equal(["line 1\n", "line 2\n"], printing[0]["text"]!.AsArray().Select(l => (string?)l));
-        Assert.Equal("final", Notebook.Text(printing[1]["data"]!["text/plain"]));
+        Assert.Equal("updated from a later cell", Notebook.Text(printing[1]["data"]!["text/plain"]));
 
         var result = executed.Cells[2].Outputs.Single()!.AsObject();
         Assert.Equal("execute_result", (string?)result["output_type"]);

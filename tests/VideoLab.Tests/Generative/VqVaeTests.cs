@@ -57,6 +57,7 @@ public class VqVaeTests
         vq.train();
         var output = vq.call(z);
         Assert.True(output.Codes.eq(0).all().item<bool>());
+        Assert.Equal(new long[] { 4, 0, 0, 0 }, vq.CodeHistogram(output.Codes));
         using var mean = tensor(new float[] { 0.975f, 1.025f });
         float before = (start[0] - mean).norm().item<float>();
         float after = (vq.Codebook[0] - mean).norm().item<float>();

@@ -22,6 +22,9 @@ public abstract class PredictorContract
     /// <summary>The most Adam steps and the learning rate of the overfit test (it stops once the loss fell by 90%).</summary>
     protected virtual (int Steps, double LearningRate) Overfit => (300, 1e-2);
 
+    /// <summary>Whether the model feeds frames back one at a time (and so honours teacher forcing).</summary>
+    protected virtual bool FeedsFramesBack => true;
+
     protected PredictorModule Build(long seed = 7)
     {
         lock (SeedLock.Gate)
@@ -65,6 +68,34 @@ public abstract class PredictorContract
         Assert.True(prefix.allclose(trained, rtol: 1e-4, atol: 1e-5),
             $"the first {Config.Horizon} frames of a long rollout differ from forward's: max difference " +
             $"{(prefix - trained).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void Teacher_forcing_feeds_the_true_frames_and_probability_zero_feeds_the_predictions()
+    {
+        using var model = Build();
+        model.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var clip = Clips(Config.ContextFrames + 3);
+        var context = clip.narrow(1, 0, Config.ContextFrames);
+        var truth = clip.narrow(1, Config.ContextFrames, 3);
+        var free = model.Predict(context, 3);
+        Assert.True(model.Predict(context, 3, new TeacherForcing(truth, 0)).allclose(free, atol: 1e-6),
+            "teacher forcing with probability 0 must give the free-running prediction");
+        var forced = model.Predict(context, 3, new TeacherForcing(truth, 1));
+        if (!FeedsFramesBack)
+        {
+            Assert.True(forced.allclose(free, atol: 1e-6), "a model that predicts all frames at once ignores the teacher");
+            return;
+        }
+        // With probability 1, frame k is predicted from the context and the true frames before k.
+        for (int k = 1; k < 3; k++)
+        {
+            var longerContext = cat([context, truth.narrow(1, 0, k)], 1);
+            Assert.True(forced.select(1, k).allclose(model.Predict(longerContext, 1).select(1, 0), rtol: 1e-4, atol: 1e-5),
+                $"teacher-forced frame {k} differs from a prediction with the true frames as context");
+        }
     }
 
     [Fact]
@@ -202,4 +233,35 @@ public sealed class FrameLstmTests : PredictorContract
 public sealed class FrameGruTests : PredictorContract
 {
     protected override string RegistryName => "framegru";
+}
+
+public sealed class SimVpTests : PredictorContract
+{
+    protected override bool FeedsFramesBack => false;
+    protected override string RegistryName => "simvp";
+}
+
+public sealed class TauTests : PredictorContract
+{
+    protected override bool FeedsFramesBack => false;
+    protected override string RegistryName => "tau";
+}
+
+public sealed class SimVpAttentionTests : PredictorContract
+{
+    protected override bool FeedsFramesBack => false;
+    protected override string RegistryName => "simvp-attention";
+    protected override (int Steps, double LearningRate) Overfit => (300, 3e-3);
+}
+
+public sealed class VideoTransformerTests : PredictorContract
+{
+    protected override string RegistryName => "transformer";
+    protected override (int Steps, double LearningRate) Overfit => (300, 3e-3);
+}
+
+public sealed class Conv3dPredictorTests : PredictorContract
+{
+    protected override bool FeedsFramesBack => false;
+    protected override string RegistryName => "conv3d";
 }

@@ -52,6 +52,16 @@ public class ChartTests
     }
 
     [Fact]
+    public void Non_finite_values_are_left_out_of_a_series()
+    {
+        var records = new[] { 1.0, double.NaN, 3.0, double.PositiveInfinity }
+            .Select((v, i) => new MetricRecord(i, 0, "train", i, new Dictionary<string, double> { ["loss"] = v })).ToList();
+        var series = MetricSeries.Of(records, "loss", "train");
+        Assert.Equal([0.0, 2.0], series.X);
+        Assert.Equal([1.0, 3.0], series.Y);
+    }
+
+    [Fact]
     public void Ema_is_bias_corrected_and_skips_non_finite_values()
     {
         Assert.Equal([3.0, 3.0, 3.0], SeriesTools.Ema([3, 3, 3], 0.9).Select(v => Math.Round(v, 12)));

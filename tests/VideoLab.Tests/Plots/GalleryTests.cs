@@ -33,6 +33,14 @@ public sealed class GalleryTests : IDisposable
     }
 
     [Fact]
+    public void Export_links_are_relative_to_the_page_and_url_escaped()
+    {
+        var page = Path.Combine(_root, "pages", "index.html");
+        Assert.Equal("../my%20run/samples/a%23b.mp4", RunGallery.RelativeHref(page, Path.Combine(_root, "my run", "samples", "a#b.mp4")));
+        Assert.Equal("x.gif", RunGallery.RelativeHref(page, Path.Combine(_root, "pages", "x.gif")));
+    }
+
+    [Fact]
     public void A_comparison_page_puts_runs_side_by_side()
     {
         var a = TestRuns.Write(_root, "a", lossScale: 1.0);

@@ -41,6 +41,10 @@ public class RunDirectoryTests
             Assert.Equal(4, run.Split("train").Count());
             Assert.Equal(2, run.Split("val").Count());
             Assert.True(run.Split("val").All(r => r.Values.ContainsKey("ssim") && r.Values.ContainsKey("psnr")));
+            // Per-horizon curves: 6 frames with context 3 → 3 predicted frames, "mse@1" … "mse@3", averaging to "mse".
+            var last = run.Split("val").Last().Values;
+            Assert.False(last.ContainsKey("mse@4"));
+            Assert.Equal(last["mse"], (last["mse@1"] + last["mse@2"] + last["mse@3"]) / 3, 6);
 
             Assert.Equal(4, Checkpoint.ReadHeader(run.LastCheckpoint!).State.Step);
             Assert.NotNull(run.BestCheckpoint);

@@ -84,6 +84,28 @@ public class TrainerTests
         }
     }
 
+    sealed class OutOfMemoryAtStep(ITrainingMethod inner) : ITrainingMethod
+    {
+        public IReadOnlyDictionary<string, nn.Module> Modules => inner.Modules;
+        public IReadOnlyDictionary<string, optim.Optimizer> Optimizers => inner.Optimizers;
+        public IReadOnlyDictionary<string, double> Evaluate(Tensor batch) => inner.Evaluate(batch);
+        public IReadOnlyDictionary<string, double> TrainStep(Tensor batch, StepContext context) =>
+            throw new System.Runtime.InteropServices.ExternalException("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.1 GiB total capacity)");
+    }
+
+    [Fact]
+    public void Running_out_of_device_memory_names_the_batch_size_and_suggests_a_smaller_one()
+    {
+        lock (SeedLock.Gate)
+        {
+            var e = Assert.Throws<TrainingOutOfMemoryException>(() =>
+                new Trainer(new OutOfMemoryAtStep(Method(1)), new TrainerSettings(Steps: 2, ValidateEvery: 0)).Fit(Loader(batch: 8)));
+            Assert.Equal(8, e.BatchSize);
+            Assert.Contains("batch size 8", e.Message);
+            Assert.Contains("--batch-size 4", e.Message);
+        }
+    }
+
     [Fact]
     public void A_data_model_mismatch_fails_before_training_naming_both_shapes()
     {

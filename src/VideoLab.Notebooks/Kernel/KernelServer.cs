@@ -1,0 +1,307 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using NetMQ;
+using NetMQ.Sockets;
+using VideoLab.Notebooks.Display;
+using VideoLab.Notebooks.Engine;
+using VideoLab.Notebooks.Format;
+
+namespace VideoLab.Notebooks.Kernel;
+
+/// <summary>
+/// A Jupyter kernel for C# over ZeroMQ (messaging protocol 5.3), running cells on <see cref="NotebookEngine"/>.
+/// </summary>
+/// <remarks>
+/// Sockets: shell and control (ROUTER: requests and replies), iopub (PUB: status, execute_input, stream,
+/// display_data, update_display_data, execute_result, error), stdin (ROUTER, bound; input is not asked for)
+/// and heartbeat (REP: echoes). One poller thread owns shell, control, stdin and heartbeat; replies from
+/// other threads reach it through a queue. Cells run one at a time on an execution task, so control
+/// requests (interrupt, shutdown) are served while a cell runs. iopub is written from any thread under a lock.
+/// Messages with a wrong signature are ignored (and logged on stderr).
+/// </remarks>
+public sealed class KernelServer : IDisposable
+{
+    readonly ConnectionInfo _connection;
+    readonly MessageSigner _signer;
+    readonly string _session = Guid.NewGuid().ToString("N");
+    readonly NotebookEngine _engine;
+    readonly RouterSocket _shell = new(), _control = new(), _stdin = new();
+    readonly PublisherSocket _iopub = new();
+    readonly ResponseSocket _heartbeat = new();
+    readonly NetMQQueue<(RouterSocket Socket, JupyterMessage Message)> _replies = new();
+    readonly NetMQPoller _poller;
+    readonly Channel<JupyterMessage> _executions = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Lock _iopubGate = new();
+    readonly TextWriter _log;
+
+    public KernelServer(ConnectionInfo connection, EngineOptions? engineOptions = null, TextWriter? log = null)
+    {
+        _connection = connection;
+        _signer = new MessageSigner(connection.Key);
+        _engine = new NotebookEngine(engineOptions);
+        _log = log ?? Console.Error;
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
+            socket.Options.Linger = TimeSpan.Zero;
+        _shell.Bind(connection.Address(connection.ShellPort));
+        _control.Bind(connection.Address(connection.ControlPort));
+        _stdin.Bind(connection.Address(connection.StdinPort));
+        _iopub.Bind(connection.Address(connection.IopubPort));
+        _heartbeat.Bind(connection.Address(connection.HbPort));
+
+        _shell.ReceiveReady += (_, e) => Receive(_shell);
+        _control.ReceiveReady += (_, e) => Receive(_control);
+        _stdin.ReceiveReady += (_, e) => e.Socket.ReceiveMultipartBytes();
+        _heartbeat.ReceiveReady += (_, e) =>
+        {
+            var ping = e.Socket.ReceiveMultipartBytes();
+            var echo = new NetMQMessage();
+            foreach (var frame in ping) echo.Append(frame);
+            e.Socket.SendMultipartMessage(echo);
+        };
+        _replies.ReceiveReady += (_, e) =>
+        {
+            while (e.Queue.TryDequeue(out var reply, TimeSpan.Zero)) SendOn(reply.Socket, reply.Message);
+        };
+        _poller = [_shell, _control, _stdin, _heartbeat, _replies];
+    }
+
+    /// <summary>The engine running this kernel's cells.</summary>
+    public NotebookEngine Engine => _engine;
+
+    /// <summary>Serves requests until a <c>shutdown_request</c> arrives or <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        var pollerThread = new Thread(_poller.Run) { IsBackground = true, Name = "jupyter-sockets" };
+        pollerThread.Start();
+        PublishStatus("starting", null);
+        using var stop = cancellationToken.Register(() => _executions.Writer.TryComplete());
+        try
+        {
+            await foreach (var request in _executions.Reader.ReadAllAsync(CancellationToken.None))
+                await ExecuteAsync(request);
+        }
+        finally
+        {
+            _poller.Stop();
+            pollerThread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    void Receive(RouterSocket socket)
+    {
+        var frames = socket.ReceiveMultipartBytes();
+        JupyterMessage? message;
+        try
+        {
+            message = JupyterMessage.FromFrames(frames, _signer);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            _log.WriteLine($"videolab kernel: ignored a malformed message: {e.Message}");
+            return;
+        }
+        if (message is null)
+        {
+            _log.WriteLine("videolab kernel: ignored a message with a wrong signature.");
+            return;
+        }
+        try
+        {
+            Handle(socket, message);
+        }
+        catch (Exception e)
+        {
+            // A failing request must not take the socket thread (and with it the kernel) down.
+            _log.WriteLine($"videolab kernel: {message.MessageType} failed: {e}");
+        }
+    }
+
+    void Handle(RouterSocket socket, JupyterMessage request)
+    {
+        var type = request.MessageType;
+        if (type == "execute_request")
+        {
+            PublishStatus("busy", request);
+            _executions.Writer.TryWrite(request);
+            return;
+        }
+        PublishStatus("busy", request);
+        try
+        {
+            switch (type)
+            {
+                case "kernel_info_request":
+                    Reply(socket, request, "kernel_info_reply", KernelInfoContent());
+                    break;
+                case "is_complete_request":
+                    var status = _engine.IsComplete((string?)request.Content["code"] ?? "");
+                    var content = new JsonObject { ["status"] = status };
+                    if (status == "incomplete") content["indent"] = "    ";
+                    Reply(socket, request, "is_complete_reply", content);
+                    break;
+                case "complete_request":
+                    Reply(socket, request, "complete_reply", CompleteContent(request));
+                    break;
+                case "inspect_request":
+                    Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+                    break;
+                case "history_request":
+                    Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                    break;
+                case "comm_info_request":
+                    Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
+                    break;
+                case "interrupt_request":
+                    _engine.Interrupt();
+                    Reply(socket, request, "interrupt_reply", new JsonObject { ["status"] = "ok" });
+                    break;
+                case "shutdown_request":
+                    _engine.Interrupt();
+                    var restart = (bool?)request.Content["restart"] ?? false;
+                    Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
+                    _executions.Writer.TryComplete();
+                    break;
+                default:
+                    _log.WriteLine($"videolab kernel: no handler for {type}; ignored.");
+                    break;
+            }
+        }
+        finally
+        {
+            PublishStatus("idle", request);
+        }
+    }
+
+    async Task ExecuteAsync(JupyterMessage request)
+    {
+        var code = (string?)request.Content["code"] ?? "";
+        var silent = (bool?)request.Content["silent"] ?? false;
+        var count = _engine.ExecutionCount + 1;
+        if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
+
+        var result = await _engine.ExecuteAsync(code, new IopubOutput(this, request));
+        JsonObject reply;
+        if (result.Error is { } error)
+        {
+            var traceback = new JsonArray([.. error.Traceback.Select(l => JsonValue.Create(l))]);
+            if (!silent) Publish("error", new JsonObject { ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback.DeepClone() }, request);
+            reply = new JsonObject
+            {
+                ["status"] = "error", ["execution_count"] = result.ExecutionCount,
+                ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = traceback,
+            };
+        }
+        else
+        {
+            if (result.Value is { } value && !silent)
+                Publish("execute_result", new JsonObject
+                {
+                    ["execution_count"] = result.ExecutionCount, ["data"] = Data(value), ["metadata"] = new JsonObject(),
+                }, request);
+            reply = new JsonObject
+            {
+                ["status"] = "ok", ["execution_count"] = result.ExecutionCount,
+                ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray(),
+            };
+        }
+        Reply(_shell, request, "execute_reply", reply);
+        PublishStatus("idle", request);
+    }
+
+    JsonObject KernelInfoContent() => new()
+    {
+        ["status"] = "ok",
+        ["protocol_version"] = JupyterMessage.ProtocolVersion,
+        ["implementation"] = KernelInfo.Name,
+        ["implementation_version"] = typeof(KernelServer).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+        ["language_info"] = new JsonObject
+        {
+            ["name"] = KernelInfo.Language,
+            ["version"] = "14.0",
+            ["mimetype"] = "text/x-csharp",
+            ["file_extension"] = ".cs",
+            ["pygments_lexer"] = "csharp",
+            ["codemirror_mode"] = "text/x-csharp",
+        },
+        ["banner"] = "C# (VideoLab): Roslyn scripting with TorchSharp and Plotly.NET",
+        ["help_links"] = new JsonArray(),
+    };
+
+    JsonObject CompleteContent(JupyterMessage request)
+    {
+        var code = (string?)request.Content["code"] ?? "";
+        var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
+        var completions = _engine.Complete(code, cursor);
+        return new JsonObject
+        {
+            ["status"] = "ok",
+            ["matches"] = new JsonArray([.. completions.Matches.Select(m => JsonValue.Create(m))]),
+            ["cursor_start"] = completions.Start,
+            ["cursor_end"] = completions.End,
+            ["metadata"] = new JsonObject(),
+        };
+    }
+
+    static JsonObject Data(MimeBundle bundle)
+    {
+        var data = new JsonObject();
+        foreach (var (mime, text) in bundle.Data) data[mime] = text;
+        return data;
+    }
+
+    void Reply(RouterSocket socket, JupyterMessage request, string type, JsonObject content) =>
+        _replies.Enqueue((socket, JupyterMessage.Create(type, content, _session, request)));
+
+    void SendOn(NetMQSocket socket, JupyterMessage message)
+    {
+        var frames = new NetMQMessage();
+        foreach (var frame in message.ToFrames(_signer)) frames.Append(frame);
+        socket.SendMultipartMessage(frames);
+    }
+
+    void PublishStatus(string state, JupyterMessage? parent) =>
+        Publish("status", new JsonObject { ["execution_state"] = state }, parent);
+
+    void Publish(string type, JsonObject content, JupyterMessage? parent)
+    {
+        // The topic frame lets subscribers filter; Jupyter clients subscribe to everything.
+        var message = JupyterMessage.Create(type, content, _session, parent, identities: [System.Text.Encoding.UTF8.GetBytes(type)]);
+        lock (_iopubGate)
+        {
+            try { SendOn(_iopub, message); }
+            catch (Exception e) when (e is ObjectDisposedException or TerminatingException)
+            {
+                // Text written by a notebook's background thread after shutdown has nowhere to go.
+            }
+        }
+    }
+
+    /// <summary>A cell's outputs as iopub messages, with the execute request as their parent.</summary>
+    sealed class IopubOutput(KernelServer kernel, JupyterMessage request) : ICellOutput
+    {
+        public void Stream(string name, string text) =>
+            kernel.Publish("stream", new JsonObject { ["name"] = name, ["text"] = text }, request);
+
+        public void Display(MimeBundle bundle, string displayId) =>
+            kernel.Publish("display_data", DisplayContent(bundle, displayId), request);
+
+        public void UpdateDisplay(MimeBundle bundle, string displayId) =>
+            kernel.Publish("update_display_data", DisplayContent(bundle, displayId), request);
+
+        static JsonObject DisplayContent(MimeBundle bundle, string displayId) => new()
+        {
+            ["data"] = Data(bundle),
+            ["metadata"] = new JsonObject(),
+            ["transient"] = new JsonObject { ["display_id"] = displayId },
+        };
+    }
+
+    public void Dispose()
+    {
+        if (_poller.IsRunning) _poller.Stop();
+        _poller.Dispose();
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat }) socket.Dispose();
+        _replies.Dispose();
+        _engine.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using VideoLab.Display;
+using VideoLab.Metrics;
+using VideoLab.Models;
+using VideoLab.Modules;
+using VideoLab.Plots;
+using VideoLab.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tutorials;
+
+/// <summary>One model's scores on the test clips.</summary>
+/// <param name="Label">Model name.</param>
+/// <param name="Means">Mean over clips and predicted frames, per metric (<see cref="FrameMetrics.Names"/>).</param>
+/// <param name="StandardErrors">Standard error of that mean over clips (clip means are the samples).</param>
+/// <param name="Curves">Per-horizon means: <c>Curves[m][k]</c> is predicted frame k + 1.</param>
+/// <param name="Parameters">Trainable parameters (0 for baselines).</param>
+/// <param name="Clips">Test clips scored.</param>
+public sealed record ModelScore(string Label, IReadOnlyDictionary<string, double> Means, IReadOnlyDictionary<string, double> StandardErrors,
+                                IReadOnlyDictionary<string, double[]> Curves, long Parameters, long Clips);
+
+/// <summary>
+/// Scores several predictors on the same test clips, frame by frame, with the conventions of
+/// <see cref="FrameMetrics"/> (MSE/MAE summed over a frame's pixels, PSNR and SSIM per frame), and shows
+/// the result as a table and per-horizon charts.
+/// </summary>
+public sealed class Comparison
+{
+    Comparison(IReadOnlyList<ModelScore> scores) => Scores = scores;
+
+    public IReadOnlyList<ModelScore> Scores { get; }
+
+    /// <summary>
+    /// Predicts <paramref name="horizon"/> frames from the first <paramref name="context"/> of each clip of <paramref name="clips"/>
+    /// <c>(N, T, C, H, W)</c> with every model, in eval mode under <c>no_grad</c>, in batches of <paramref name="batchSize"/>.
+    /// </summary>
+    public static Comparison Evaluate(IEnumerable<(string Label, nn.Module Model)> models, Tensor clips, int context, int horizon, int batchSize = 16)
+    {
+        VideoShape.Check(clips, nameof(Comparison));
+        if (clips.shape[1] < context + horizon)
+            throw new ArgumentException($"Clips have {clips.shape[1]} frames: too few for {context} context + {horizon} predicted frames.");
+        var scores = new List<ModelScore>();
+        foreach (var (label, model) in models)
+        {
+            var predictor = model as IVideoPredictor ?? throw new ArgumentException($"{label} ({model.GetType().Name}) is not a video predictor.");
+            bool training = model.training;
+            model.eval();
+            var perClip = new Dictionary<string, List<double>>();
+            var sums = new Dictionary<string, double[]>();
+            using (no_grad())
+            {
+                for (long start = 0; start < clips.shape[0]; start += batchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var batch = clips.narrow(0, start, Math.Min(batchSize, clips.shape[0] - start)).to(Lab.Device);  // (B, T, C, H, W)
+                    var truth = batch.narrow(1, context, horizon);                                                     // (B, horizon, C, H, W)
+                    var prediction = predictor.Predict(batch.narrow(1, 0, context), horizon).clamp(0, 1);            // (B, horizon, C, H, W)
+                    foreach (var (name, values) in Metrics(prediction, truth))
+                    {
+                        var v = values.to(ScalarType.Float64).cpu();                                                  // (B, horizon)
+                        (perClip.TryGetValue(name, out var list) ? list : perClip[name] = []).AddRange(v.mean([1L]).data<double>().ToArray());
+                        var steps = v.sum([0L]).data<double>().ToArray();
+                        if (!sums.TryGetValue(name, out var s)) sums[name] = s = new double[horizon];
+                        for (int k = 0; k < horizon; k++) s[k] += steps[k];
+                    }
+                }
+            }
+            if (training) model.train();
+            long n = clips.shape[0];
+            scores.Add(new ModelScore(label,
+                perClip.ToDictionary(kv => kv.Key, kv => kv.Value.Average()),
+                perClip.ToDictionary(kv => kv.Key, kv => StandardError(kv.Value)),
+                sums.ToDictionary(kv => kv.Key, kv => kv.Value.Select(x => x / n).ToArray()),
+                model.parameters().Sum(p => p.numel()), n));
+        }
+        return new Comparison(scores);
+    }
+
+    /// <summary>The scores of <paramref name="runs"/> (and any extra models such as baselines) on <paramref name="clips"/>.</summary>
+    public static Comparison Evaluate(IEnumerable<TutorialRun> runs, Tensor clips, int context, int horizon, params (string Label, nn.Module Model)[] extra) =>
+        Evaluate(runs.Select(r => (r.Label, r.Model)).Concat(extra), clips, context, horizon);
+
+    /// <summary>
+    /// The metric table: MSE, MAE, PSNR, SSIM (mean ± standard error over clips when <paramref name="withErrors"/>),
+    /// parameters, and any extra columns per model; sorted by MSE; the best value of each metric in bold.
+    /// </summary>
+    public IHtmlView Table(bool withErrors = false, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? extraColumns = null)
+    {
+        var metrics = FrameMetrics.Names.Where(m => Scores.All(s => s.Means.ContainsKey(m))).ToList();
+        var extraNames = extraColumns?.Values.SelectMany(d => d.Keys).Distinct().ToList() ?? [];
+        var best = metrics.ToDictionary(m => m, m => m is "psnr" or "ssim" ? Scores.Max(s => s.Means[m]) : Scores.Min(s => s.Means[m]));
+        var rows = Scores.OrderBy(s => s.Means.GetValueOrDefault("mse", double.NaN)).Select(s =>
+        {
+            var row = new List<string> { s.Label };
+            foreach (var m in metrics)
+            {
+                var text = Format(s.Means[m]) + (withErrors ? " ± " + Format(s.StandardErrors[m]) : "");
+                row.Add(s.Means[m] == best[m] ? $"**{text}**" : text);
+            }
+            row.Add(s.Parameters.ToString("N0", CultureInfo.InvariantCulture));
+            foreach (var e in extraNames) row.Add(extraColumns!.TryGetValue(s.Label, out var d) && d.TryGetValue(e, out var v) ? v : "");
+            return (IReadOnlyList<string>)row;
+        }).ToList();
+        var headers = new List<string> { "model" };
+        headers.AddRange(metrics.Select(m => m.ToUpperInvariant() + (m is "psnr" or "ssim" ? " ↑" : " ↓")));
+        headers.Add("parameters");
+        headers.AddRange(extraNames);
+        return new BoldTable(headers, rows, Scores.FirstOrDefault()?.Clips ?? 0);
+    }
+
+    /// <summary><paramref name="metric"/> against the predicted frame index, one line per model.</summary>
+    public ChartView Horizon(string metric) =>
+        HorizonChart.Create(metric.ToUpperInvariant(), Scores.Where(s => s.Curves.ContainsKey(metric)).ToDictionary(s => s.Label, s => s.Curves[metric]));
+
+    /// <summary>Both per-horizon charts of the notebooks, MSE and SSIM, side by side.</summary>
+    public IHtmlView HorizonCharts() => HtmlBlocks.Row(Horizon("mse"), Horizon("ssim"));
+
+    internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth)
+    {
+        var values = new Dictionary<string, Tensor>
+        {
+            ["mse"] = FrameMetrics.Mse(prediction, truth),
+            ["mae"] = FrameMetrics.Mae(prediction, truth),
+            ["psnr"] = FrameMetrics.Psnr(prediction, truth).clamp_max(100),  // a frame reproduced exactly counts as 100 dB, not +∞
+        };
+        if (truth.shape[3] >= 2 * Ssim.Radius + 1 && truth.shape[4] >= 2 * Ssim.Radius + 1) values["ssim"] = FrameMetrics.Ssim(prediction, truth);
+        return values;
+    }
+
+    static double StandardError(List<double> values)
+    {
+        if (values.Count < 2) return double.NaN;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count);
+    }
+
+    static string Format(double value) => Math.Abs(value) >= 100 ? value.ToString("F1", CultureInfo.InvariantCulture)
+        : value.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>An HTML table whose cells marked **like this** are bold.</summary>
+    sealed class BoldTable(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, long clips) : IHtmlView
+    {
+        public string ToHtml(HtmlAssets assets)
+        {
+            static string Cell(string text, string tag) => text.StartsWith("**", StringComparison.Ordinal) && text.EndsWith("**", StringComparison.Ordinal)
+                ? $"<{tag}><b>{HtmlBlocks.Encode(text[2..^2])}</b></{tag}>" : $"<{tag}>{HtmlBlocks.Encode(text)}</{tag}>";
+            return PageStyle.Require(assets) + "<table class=\"vl-table vl-metrics\">\n<tr>" + string.Concat(headers.Select(h => Cell(h, "th"))) + "</tr>\n" +
+                   string.Concat(rows.Select(r => "<tr>" + string.Concat(r.Select(c => Cell(c, "td"))) + "</tr>\n")) +
+                   $"</table>\n<p class=\"vl-caption\">{clips} test clips; MSE and MAE summed over a frame's pixels, averaged over frames and clips.</p>\n";
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using VideoLab.Data;
+using VideoLab.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tutorials;
+
+/// <summary>
+/// The data every tutorial notebook trains and tests on, chosen the same way in each: Moving MNIST 10 → 10
+/// (64×64, the standard protocol) when MNIST digits are found under <c>data/mnist</c>, otherwise the built-in
+/// bouncing shapes at 64×64. In quick mode (<see cref="Lab.Quick"/>) always bouncing shapes at 32×32,
+/// 5 → 5, with few clips, so that a notebook trains in seconds on two CPU cores.
+/// </summary>
+/// <param name="Name">Dataset name as <see cref="DatasetCatalog"/> knows it.</param>
+/// <param name="Train">Training clips.</param>
+/// <param name="Test">Test clips (the fixed <c>mnist_test_seq.npy</c> when present, else generated with another seed).</param>
+/// <param name="Context">Context frames.</param>
+/// <param name="Horizon">Predicted frames.</param>
+/// <param name="Why">One line saying why this dataset was chosen.</param>
+public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset Test, int Context, int Horizon, string Why)
+{
+    /// <summary>Seed of the training clips; test clips use another, so they are never training clips.</summary>
+    public const long TrainSeed = 0, TestSeed = 1_000_003;
+
+    /// <summary>Clip shape <c>(T, C, H, W)</c>.</summary>
+    public ClipShape Shape => Train.Shape;
+
+    /// <summary>Opens the tutorial data for quick mode or the full setting (default: <see cref="Lab.Quick"/>).</summary>
+    /// <param name="quick">Quick mode; null reads <see cref="Lab.Quick"/>.</param>
+    /// <param name="frames">Frames per clip in the full setting (20 = 10 → 10); quick mode uses 10 (5 → 5).</param>
+    public static TutorialData Open(bool? quick = null, int frames = 20)
+    {
+        if (quick ?? Lab.Quick)
+        {
+            var spec = new DataSpec("shapes", Frames: 10, Size: 32, Count: 512, Seed: TrainSeed);
+            return new("shapes", DatasetCatalog.Open(spec), DatasetCatalog.Open(spec with { Count = 32, Seed = TestSeed }), 5, 5,
+                       "quick mode: built-in bouncing shapes, 32×32, 5 → 5, 512 training and 32 test clips");
+        }
+        if (TutorialPaths.FindMnist() is { } mnist)
+        {
+            var spec = new DataSpec("moving-mnist", mnist, Frames: frames, Size: 64, Count: 10_000, Seed: TrainSeed);
+            IClipDataset test = TutorialPaths.FindMovingMnistTestSet() is { } npy && frames <= 20
+                ? DatasetCatalog.Open(spec with { Path = npy })
+                : DatasetCatalog.Open(spec with { Count = 1_000, Seed = TestSeed, Split = "test" });
+            return new("moving-mnist", DatasetCatalog.Open(spec), test, frames / 2, frames - frames / 2,
+                       $"MNIST digits found in {mnist}: Moving MNIST 64×64, {frames / 2} → {frames - frames / 2}");
+        }
+        var shapes = new DataSpec("shapes", Frames: frames, Size: 64, Count: 10_000, Seed: TrainSeed);
+        return new("shapes", DatasetCatalog.Open(shapes), DatasetCatalog.Open(shapes with { Count = 1_000, Seed = TestSeed }),
+                   frames / 2, frames - frames / 2,
+                   $"no MNIST digits under data/mnist: bouncing shapes 64×64, {frames / 2} → {frames - frames / 2}");
+    }
+
+    /// <summary>Shuffled, seeded training batches on <see cref="Lab.Device"/>.</summary>
+    public ClipLoader TrainLoader(int batchSize) =>
+        new(Train, (int)Math.Min(batchSize, Train.Count), shuffle: true, seed: TrainSeed, device: Lab.Device);
+
+    /// <summary>Test batches in a fixed order on <see cref="Lab.Device"/> (the last batch may be smaller).</summary>
+    public ClipLoader TestLoader(int batchSize) =>
+        new(Test, (int)Math.Min(batchSize, Test.Count), shuffle: false, device: Lab.Device, dropLast: false);
+
+    /// <summary>Test clips <c>[start, start + count)</c> stacked as <c>(count, T, C, H, W)</c> on <see cref="Lab.Device"/>.</summary>
+    public Tensor TestClips(int count, int start = 0)
+    {
+        if (start < 0 || count <= 0 || start + count > Test.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Test clips {start}..{start + count - 1} asked for; the test set has {Test.Count}.");
+        using var scope = NewDisposeScope();
+        return stack(Enumerable.Range(start, count).Select(i => Test.GetClip(i)).ToArray()).to(Lab.Device).MoveToOuterDisposeScope();
+    }
+
+    public override string ToString() =>
+        $"{Name}: clips {Shape} (T, C, H, W), {Context} → {Horizon}, {Train.Count} training and {Test.Count} test clips ({Why})";
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using VideoLab.Cli.Commands;
+using VideoLab.Tests.Runtime;
+using VideoLab.Tests.Training;
+using VideoLab.Training;
+
+namespace VideoLab.Tests.Cli;
+
+public class CliTests
+{
+    /// <summary>Runs the verbs in-process, as Program.cs wires them.</summary>
+    static int Videolab(params string[] args)
+    {
+        var root = new RootCommand("test") { TrainCommand.Create(), EvalCommand.Create(), SampleCommand.Create(), RunsCommand.Create() };
+        return root.Parse(args).Invoke();
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("sample")]
+    [InlineData("runs", "list")]
+    public void Every_verb_has_help(params string[] verb) => Assert.Equal(0, Videolab([.. verb, "--help"]));
+
+    [Fact]
+    public void Bad_arguments_give_non_zero_exit_codes()
+    {
+        Assert.NotEqual(0, Videolab("train", "--steps", "many"));          // not a number: a parse error
+        Assert.NotEqual(0, Videolab("eval"));                             // --checkpoint is required
+        Assert.NotEqual(0, Videolab("train", "--size", "huge"));          // not a size
+        Assert.Equal(TrainCommand.BadInput, Videolab("train", "--batch-size", "0", "--steps", "1"));
+        Assert.Equal(TrainCommand.BadInput, Videolab("eval", "--checkpoint", "/nonexistent/run"));
+        Assert.Equal(TrainCommand.BadInput, Videolab("runs", "list", "--dir", "/nonexistent/runs"));
+        Assert.Equal(TrainCommand.BadInput, Videolab("train", "--set", "hiddenChannels", "--steps", "1"));
+    }
+
+    [Fact]
+    public void The_built_command_names_an_unknown_model_and_exits_with_2()
+    {
+        var dll = typeof(TrainCommand).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [dll, "train", "--model", "no-such-model", "--steps", "1", "--out", TrainingFixtures.TempDirectory()])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(TrainCommand.BadInput, process.ExitCode);
+        Assert.Contains("Unknown model 'no-such-model'", output);
+        Assert.Contains("convlstm", output);  // the message lists the known models
+    }
+
+    [Fact]
+    public void Train_eval_sample_resume_and_list_a_tiny_convlstm_run()
+    {
+        lock (SeedLock.Gate)
+        {
+            var runs = TrainingFixtures.TempDirectory();
+            var run = Path.Combine(runs, "tiny");
+            string[] small = ["--frames", "6", "--image-size", "16", "--batch-size", "4"];
+            Assert.Equal(0, Videolab(["train", "--model", "convlstm", "--size", "tiny", "--set", "hiddenChannels=6", "--steps", "3", "--out", run,
+                                      "--validate-every", "3", "--validation-batches", "1", "--checkpoint-every", "3", .. small]));
+            var written = Run.Load(run);
+            Assert.Equal("convlstm", written.Config.Model!.Name);
+            Assert.Contains("\"hiddenChannels\": 6", written.Config.Model.ConfigJson);
+            Assert.Equal(3, Checkpoint.ReadHeader(written.LastCheckpoint!).State.Step);
+            Assert.Single(written.Split("val"));
+
+            var results = Path.Combine(runs, "eval.json");
+            Assert.Equal(0, Videolab("eval", "--checkpoint", run, "--clips", "4", "--batch-size", "4", "--out", results));
+            using (var json = JsonDocument.Parse(File.ReadAllText(results)))
+            {
+                Assert.Equal(3, json.RootElement.GetProperty("curves").GetProperty("psnr").GetArrayLength());  // 6 frames: 3 → 3
+                Assert.True(json.RootElement.GetProperty("means").GetProperty("mse").GetDouble() > 0);
+            }
+
+            Assert.Equal(0, Videolab("sample", "--checkpoint", run, "--count", "2"));
+            using (var clips = Run.Load(run).LoadSample("sample-0"))
+                Assert.Equal([2L, 6, 3, 16, 16], clips.shape);  // context + prediction: (N, T, C, H, W)
+
+            Assert.Equal(0, Videolab("train", "--resume", run, "--steps", "5"));
+            Assert.Equal(5, Checkpoint.ReadHeader(Run.Load(run).LastCheckpoint!).State.Step);
+            Assert.Equal(0, Videolab("runs", "list", "--dir", runs));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using TorchSharp;
+using VideoLab.Models;
+using VideoLab.Modules;
+using VideoLab.Tests.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoLab.Tests.Models;
+
+/// <summary>Attention weights can be read back for plots, and causal attention never looks ahead.</summary>
+public class AttentionTests
+{
+    [Fact]
+    public void Kept_attention_weights_are_row_stochastic_and_causal_ones_ignore_the_future()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new MultiHeadSelfAttention("a", 8, 2, causal: true) { KeepWeights = true };
+        using var _ = no_grad();
+        attention.call(randn(3, 5, 8));
+        var w = attention.LastWeights!;
+        Assert.Equal(new long[] { 3, 2, 5, 5 }, w.shape);
+        Assert.True(w.sum(-1).allclose(ones(3, 2, 5), atol: 1e-5), "each row of attention weights must sum to 1");
+        Assert.True(w.triu(1).eq(0).all().item<bool>(), "a causal token must give zero weight to later tokens");
+        Assert.True(w.tril(-1).gt(0).any().item<bool>());
+    }
+
+    [Fact]
+    public void The_video_transformer_exposes_each_blocks_time_and_space_attention()
+    {
+        var config = VideoTransformerConfig.Tiny;
+        using var model = new VideoTransformer(config) { KeepAttention = true };
+        using var _ = no_grad();
+        using var context = rand([2, 3, 1, 16, 16]);
+        using var predicted = model.Predict(context, 2);
+        long tokens = (16 / config.PatchSize) * (16 / config.PatchSize);
+        Assert.Equal(config.Depth, model.Blocks.Count);
+        foreach (var block in model.Blocks)
+        {
+            // The last step read 4 frames (3 context + 1 predicted).
+            Assert.Equal(new long[] { 2 * tokens, config.Heads, 4, 4 }, block.TimeAttention.LastWeights!.shape);
+            Assert.Equal(new long[] { 2 * 4, config.Heads, tokens, tokens }, block.SpaceAttention.LastWeights!.shape);
+        }
+        model.KeepAttention = false;
+        Assert.False(model.Blocks[0].SpaceAttention.KeepWeights);
+    }
+
+    [Fact]
+    public void A_teacher_forced_transformer_prediction_depends_only_on_earlier_frames()
+    {
+        VideoTransformer model;
+        lock (SeedLock.Gate) { torch.random.manual_seed(3); model = new VideoTransformer(VideoTransformerConfig.Tiny); }
+        using var _m = model;
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var context = rand([1, 3, 1, 16, 16]);
+        var truth = rand([1, 4, 1, 16, 16]);
+        var changed = truth.clone();
+        changed[TensorIndex.Colon, 2] = zeros([1, 1, 16, 16]);
+        var a = model.Predict(context, 4, new TeacherForcing(truth, 1));
+        var b = model.Predict(context, 4, new TeacherForcing(changed, 1));
+        Assert.True(a.narrow(1, 0, 3).allclose(b.narrow(1, 0, 3), atol: 1e-6), "frames up to 3 must not see true frame 3");
+        Assert.False(a.select(1, 3).allclose(b.select(1, 3), atol: 1e-6), "frame 4 must see true frame 3");
+    }
+
+    [Fact]
+    public void SimVp_can_swap_its_translator_for_attention_blocks_with_readable_weights()
+    {
+        var config = SimVpConfig.Tiny with { Translator = SimVpTranslator.Attention };
+        using var model = new SimVp(config);
+        Assert.Equal(config.TemporalLayers, model.AttentionBlocks.Count);
+        using var gsta = new SimVp(SimVpConfig.Tiny);
+        Assert.Empty(gsta.AttentionBlocks);
+        foreach (var block in model.AttentionBlocks) block.TimeAttention.KeepWeights = true;
+        using var _ = no_grad();
+        using var predicted = model.Predict(rand([2, 4, 1, 16, 16]), 4);
+        long tokens = 8 * 8;  // 16×16 halved once by two spatial layers
+        Assert.Equal(new long[] { 2 * tokens, config.Heads, 4, 4 }, model.AttentionBlocks[0].TimeAttention.LastWeights!.shape);
+    }
+}
