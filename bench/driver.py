@@ -41,7 +41,9 @@ SIZE_NOTES = {
              "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
-MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "vqvae", "mocogan"]
+# (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
+MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "simvp", "tau", "conv3d", "transformer",
+                 "vqvae", "mocogan"]
 OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/ConvLSTM.py and PredRNN.py
 # Per-model changes to a profile's sizes. The VQ-VAE (no OpenSTL counterpart) reconstructs 16-frame clips:
 # layers = residual blocks, hidden = encoder/decoder width; VqVaeConfig's defaults for the size section.
