@@ -51,17 +51,18 @@ OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/C
 # for throughput as it does for the recurrent models, and quarters them for the quality budget).
 SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
                                                            ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
-THROUGHPUT_MODELS = [(m, {}) for m in MODELS] + [("simvp", dict(hidden=32, temporal=256, layers=8)),
-                                                 ("vqvae", dict(layers=2, context=8, horizon=8))]
-QUALITY_MODELS = [(m, {}) for m in MODELS] + [("simvp", dict(hidden=16, temporal=128, layers=4))]
+# Order = priority: the run writes after each model, so a run cut short keeps the first ones.
+THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
+                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {})]
+QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {})]
 
 PROFILES = {
     # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
     # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
     "full": dict(threads=2,
-                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=3, reps=3),
+                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=2, reps=3),
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
-                 quality=dict(batch=16, layers=2, hidden=32, kernel=5, patch=4, cpu_seconds=150, threads=1,
+                 quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1,
@@ -116,7 +117,7 @@ def section_size(profile):
     return rows
 
 
-def section_throughput(profile):
+def section_throughput(profile, emit=lambda rows: None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
     for model, change in THROUGHPUT_MODELS:
@@ -147,6 +148,7 @@ def section_throughput(profile):
             print(f"{verb} {model}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
                   f"[{row['ratio']['min']:.2f}-{row['ratio']['max']:.2f}] load {loads}", flush=True)
+            emit(rows)
     return rows
 
 
@@ -202,7 +204,7 @@ def metrics(test, predictions):
     return json.loads(done.stdout)
 
 
-def section_quality(profile):
+def section_quality(profile, emit=lambda rows: None):
     s = profile["quality"]
     files = make_data(profile)
     rows = [dict(model="copy-last-frame", side="baseline", **metrics(files["test"], "copy-last"))]
@@ -223,6 +225,7 @@ def section_quality(profile):
             rows.append(row)
             print(f"quality {model} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, MSE {row['mse']:.1f}, "
                   f"SSIM {row['ssim']:.3f}", flush=True)
+        emit(rows)
     return rows
 
 
@@ -324,6 +327,8 @@ def main():
     ap.add_argument("--only", default="size,memory,throughput,quality")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
     ap.add_argument("--models", help="memory section only: these models (comma-separated) instead of all")
+    ap.add_argument("--merge-from", help="comma-separated result .json files whose sections (memory rows by model) "
+                                         "are merged into today's file; nothing is measured")
     a = ap.parse_args()
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
@@ -337,6 +342,19 @@ def main():
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
+    if a.merge_from:
+        for other in a.merge_from.split(","):
+            extra = json.loads(Path(other).read_text())
+            for name in ("size", "throughput", "quality"):
+                if name in extra:
+                    results[name] = extra[name]
+            if "memory" in extra:
+                rows = {x["model"]: x for x in results.get("memory", [])}
+                rows.update({x["model"]: x for x in extra["memory"]})
+                results["memory"] = [rows[m] for m in MEMORY_MODELS if m in rows]
+        write(results, path)
+        print(f"merged {a.merge_from} into {path}")
+        return
     gpu = RESULTS / "gpu-epoch-h100.jsonl"
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
@@ -351,6 +369,11 @@ def main():
                 results["memory"] = sorted(kept + rows, key=lambda x: MEMORY_MODELS.index(x["model"]))
                 write(results, path)
             section_memory(profile, a.models.split(",") if a.models else None, partial)
+        elif name in ("throughput", "quality"):
+            def emit(rows, name=name):
+                results[name] = rows
+                write(results, path)
+            results[name] = sections[name](profile, emit)
         else:
             results[name] = sections[name](profile)
         results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),
