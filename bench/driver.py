@@ -42,6 +42,7 @@ SIZE_NOTES = {
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
 # (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
+ONLY_MODELS = []  # --models: restricts the throughput and quality sections too
 MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "simvp", "tau", "conv3d", "transformer",
                  "vqvae", "mocogan"]
 OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/ConvLSTM.py and PredRNN.py
@@ -64,6 +65,13 @@ PROFILES = {
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
+    # What fitted the quiet window of 2026-11-23 after the full-width ConvLSTM: quarter widths (hidden 32; SimVP
+    # hid_S 16 / hid_T 128; VQ-VAE width 32), same batch 16 and 64x64 clips; quality budget 60 CPU s.
+    "window": dict(threads=2,
+                   throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=2, reps=3),
+                   memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
+                   quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=60, threads=1,
+                                train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
@@ -121,6 +129,10 @@ def section_throughput(profile, emit=lambda rows: None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
     for model, change in THROUGHPUT_MODELS:
+        if ONLY_MODELS and model not in ONLY_MODELS:
+            continue
+        if profile is PROFILES["window"] and model == "simvp":
+            change = dict(hidden=16, temporal=128, layers=8)
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
         opts.update(change)
@@ -210,6 +222,8 @@ def section_quality(profile, emit=lambda rows: None):
     rows = [dict(model="copy-last-frame", side="baseline", **metrics(files["test"], "copy-last"))]
     print(f"quality copy-last-frame: MSE {rows[0]['mse']:.1f}", flush=True)
     for model, change in QUALITY_MODELS:
+        if ONLY_MODELS and model not in ONLY_MODELS:
+            continue
         out = {side: CACHE / f"pred-{model}-{side}.npy" for side in ("videolab", "pytorch")}
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], cpu_seconds=s["cpu_seconds"], train=files["train"], test=files["test"])
@@ -267,12 +281,18 @@ def markdown(r):
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
                 "SimVP-gSTA: hid_S 32, hid_T 256, N_S 4, N_T 8 (half OpenSTL's widths). "
                 "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
-                "| model | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
-                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+                "Rows whose size column differs from the sentence above ran at a smaller width (a second run, same "
+                "method, merged; see merged_profiles in the .json).", "",
+                "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
+                "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
         for x in r["throughput"]:
             what = "training step" if x["verb"] == "train-speed" else "inference (forward)"
-            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
+            o = x.get("options", {})
+            size = (f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}" if x["model"] == "simvp" else
+                    f"width {o.get('hidden')}, {o.get('layers')} res blocks" if x["model"] == "vqvae" else
+                    f"{o.get('layers')} x {o.get('hidden')}")
+            out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
                        f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
         loads = [l for x in r["throughput"] for l in x["load_1min"]]
         out += ["", f"1-minute load average during these runs: {min(loads)}-{max(loads)} (2 cores).", ""]
@@ -333,6 +353,8 @@ def main():
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
     profile = PROFILES[a.profile]
+    if a.models:
+        ONLY_MODELS.extend(a.models.split(","))
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if a.profile == "full" else f"-{a.profile}"
     path = RESULTS / f"{a.date}{suffix}.json"
@@ -345,9 +367,14 @@ def main():
     if a.merge_from:
         for other in a.merge_from.split(","):
             extra = json.loads(Path(other).read_text())
-            for name in ("size", "throughput", "quality"):
+            if "size" in extra:
+                results["size"] = extra["size"]
+            for name, key in (("throughput", ("model", "verb")), ("quality", ("model", "side"))):
                 if name in extra:
-                    results[name] = extra[name]
+                    rows = {tuple(x[k] for k in key): x for x in results.get(name, [])}
+                    rows.update({tuple(x[k] for k in key): x for x in extra[name]})
+                    results[name] = list(rows.values())
+                    results.setdefault("merged_profiles", {})[name + ":" + other] = extra["profile_settings"][name]
             if "memory" in extra:
                 rows = {x["model"]: x for x in results.get("memory", [])}
                 rows.update({x["model"]: x for x in extra["memory"]})
