@@ -36,29 +36,46 @@ SIZE_NOTES = {
                 "uses (conv_o 2h->h 5x5, conv_last 2h->h 1x1: 851,968 params per layer x 4 = 3.41M), see Models/ConvLstm.cs",
     "convgru": "no OpenSTL counterpart; ConvLSTM-S's stack with GRU cells",
     "predrnn": "the same layers, plus 7x128 input-convolution biases per layer",
+    "simvp": "the same blocks (gSTA translator); FLOPs from the peer's hooks (conv and linear only; fvcore also counts norms)",
     "vqvae": "no OpenSTL counterpart; VqVaeConfig defaults (width 128, 2 residual blocks, 512 codes x 64) on a "
              "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
-MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "vqvae", "mocogan"]
+# (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
+ONLY_MODELS = []  # --models: restricts the throughput and quality sections too
+MEMORY_MODELS = ["convlstm", "convgru", "predrnn", "framelstm", "framegru", "simvp", "tau", "conv3d", "transformer",
+                 "vqvae", "mocogan"]
 OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/ConvLSTM.py and PredRNN.py
 # Per-model changes to a profile's sizes. The VQ-VAE (no OpenSTL counterpart) reconstructs 16-frame clips:
 # layers = residual blocks, hidden = encoder/decoder width; VqVaeConfig's defaults for the size section.
-SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
-THROUGHPUT_MODELS = [(m, {}) for m in MODELS] + [("vqvae", dict(layers=2, context=8, horizon=8))]
+# SimVP-gSTA: hidden = hid_S, temporal = hid_T, layers = N_T (OpenSTL: 64, 512, 8; the benchmark halves the widths
+# for throughput as it does for the recurrent models, and quarters them for the quality budget).
+SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
+                                                           ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
+# Order = priority: the run writes after each model, so a run cut short keeps the first ones.
+THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
+                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {})]
+QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {})]
 
 PROFILES = {
     # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
     # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
     "full": dict(threads=2,
-                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=3, reps=3),
-                 memory=dict(batch=2, frames=20, height=16, warmup=50, steps=2000, every=100, threads=1),
-                 quality=dict(batch=16, layers=2, hidden=32, kernel=5, patch=4, cpu_seconds=150, threads=1,
+                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=2, reps=3),
+                 memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
+                 quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
+    # What fitted the quiet window of 2026-11-23 after the full-width ConvLSTM: quarter widths (hidden 32; SimVP
+    # hid_S 16 / hid_T 128; VQ-VAE width 32), same batch 16 and 64x64 clips; quality budget 60 CPU s.
+    "window": dict(threads=2,
+                   throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=2, reps=3),
+                   memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
+                   quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=60, threads=1,
+                                train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
-                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1),
+                  memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1, parallel=2),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
                                train_clips=200, test_clips=40)),
 }
@@ -108,10 +125,14 @@ def section_size(profile):
     return rows
 
 
-def section_throughput(profile):
+def section_throughput(profile, emit=lambda rows: None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
     for model, change in THROUGHPUT_MODELS:
+        if ONLY_MODELS and model not in ONLY_MODELS:
+            continue
+        if profile is PROFILES["window"] and model == "simvp":
+            change = dict(hidden=16, temporal=128, layers=8)
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
         opts.update(change)
@@ -139,23 +160,39 @@ def section_throughput(profile):
             print(f"{verb} {model}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
                   f"[{row['ratio']['min']:.2f}-{row['ratio']['max']:.2f}] load {loads}", flush=True)
+            emit(rows)
     return rows
 
 
-def section_memory(profile):
+def memory_row(model, s):
+    opts = {k: v for k, v in s.items() if k not in ("threads", "parallel")}
+    r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
+    rss = r["rss_kib"]
+    growth = (rss[-1] - rss[0]) / rss[0] * 100
+    half = len(rss) // 2
+    slope = (rss[-1] - rss[half]) / max(1, (len(rss) - 1 - half) * s["every"])  # KiB per step, second half
+    return dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], method=r["method"], clip=r["clip"],
+                rss_kib=rss, live_tensors=r["live_tensors"], created_outside_scope=r["created_outside_scope"],
+                managed_committed_kib=r["managed_committed_kib"], start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024,
+                max_mib=max(rss) / 1024, growth_percent=growth, slope_kib_per_step=slope, seconds=r["seconds"],
+                passed=growth <= 3.0)
+
+
+def section_memory(profile, models=None, partial=None):
     s = profile["memory"]
     rows = []
-    for model in MEMORY_MODELS:
-        opts = {k: v for k, v in s.items() if k != "threads"}
-        r = call("videolab", "memory", dict(model=model, **opts), s["threads"])
-        rss = r["rss_kib"]
-        growth = (rss[-1] - rss[0]) / rss[0] * 100
-        rows.append(dict(model=model, params=r["params"], batch=r["batch"], steps=r["steps"], rss_kib=rss,
-                         method=r["method"], clip=r["clip"],
-                         start_mib=rss[0] / 1024, end_mib=rss[-1] / 1024, max_mib=max(rss) / 1024,
-                         growth_percent=growth, seconds=r["seconds"], passed=growth <= 3.0))
-        print(f"memory {model}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {r['steps']} steps "
-              f"({growth:+.2f}%)", flush=True)
+    # Memory does not depend on speed, so models run side by side (1 thread each) to save time.
+    with ThreadPoolExecutor(s.get("parallel", 1)) as pool:
+        futures = [pool.submit(memory_row, model, s) for model in models or MEMORY_MODELS]
+        for f in futures:
+            row = f.result()
+            rows.append(row)
+            rss = row["rss_kib"]
+            print(f"memory {row['model']}: {rss[0] / 1024:.0f} -> {rss[-1] / 1024:.0f} MiB over {row['steps']} steps "
+                  f"({row['growth_percent']:+.2f}%); MiB every {s['every']} steps: {[round(x / 1024) for x in rss]}; "
+                  f"live tensors {row['live_tensors'][0]} -> {row['live_tensors'][-1]}", flush=True)
+            if partial:
+                partial(rows)
     return rows
 
 
@@ -179,15 +216,18 @@ def metrics(test, predictions):
     return json.loads(done.stdout)
 
 
-def section_quality(profile):
+def section_quality(profile, emit=lambda rows: None):
     s = profile["quality"]
     files = make_data(profile)
     rows = [dict(model="copy-last-frame", side="baseline", **metrics(files["test"], "copy-last"))]
     print(f"quality copy-last-frame: MSE {rows[0]['mse']:.1f}", flush=True)
-    for model in MODELS:
+    for model, change in QUALITY_MODELS:
+        if ONLY_MODELS and model not in ONLY_MODELS:
+            continue
         out = {side: CACHE / f"pred-{model}-{side}.npy" for side in ("videolab", "pytorch")}
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], cpu_seconds=s["cpu_seconds"], train=files["train"], test=files["test"])
+        opts.update(change)
         # Both sides train at the same time, one thread each, so they share whatever the machine is doing.
         with ThreadPoolExecutor(2) as pool:
             futures = {side: pool.submit(call, side, "quality", dict(opts, out=out[side]), s["threads"])
@@ -199,6 +239,7 @@ def section_quality(profile):
             rows.append(row)
             print(f"quality {model} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, MSE {row['mse']:.1f}, "
                   f"SSIM {row['ssim']:.3f}", flush=True)
+        emit(rows)
     return rows
 
 
@@ -238,13 +279,20 @@ def markdown(r):
                 f"repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} warm-up + "
                 f"{t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
+                "SimVP-gSTA: hid_S 32, hid_T 256, N_S 4, N_T 8 (half OpenSTL's widths). "
                 "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
-                "| model | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
-                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+                "Rows whose size column differs from the sentence above ran at a smaller width (a second run, same "
+                "method, merged; see merged_profiles in the .json).", "",
+                "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
+                "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
         for x in r["throughput"]:
             what = "training step" if x["verb"] == "train-speed" else "inference (forward)"
-            out.append(f"| {x['model']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
+            o = x.get("options", {})
+            size = (f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}" if x["model"] == "simvp" else
+                    f"width {o.get('hidden')}, {o.get('layers')} res blocks" if x["model"] == "vqvae" else
+                    f"{o.get('layers')} x {o.get('hidden')}")
+            out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
                        f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
         loads = [l for x in r["throughput"] for l in x["load_1min"]]
         out += ["", f"1-minute load average during these runs: {min(loads)}-{max(loads)} (2 cores).", ""]
@@ -255,11 +303,15 @@ def markdown(r):
                 f"method (each step in a dispose scope, as the Trainer runs it); registered models at their tiny size fitted "
                 f"to {m['frames']} frames of {m['height']}x{m['height']} (10 -> 10 for predictors), batch {m['batch']}, "
                 f"{m['threads']} thread. Target: growth <= 3%.", "",
-                "| model | method | params | start MiB | end MiB | max MiB | growth | verdict |",
-                "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+                "Live tensors: TorchSharp's count of tensors alive on the thread (DisposeScopeManager.Statistics), at the "
+                "start and the end; a tensor leaking outside a dispose scope makes it climb. The .NET GC commits its "
+                "own heap (~20 MiB here) during the first ~100 steps, part of RSS, hence the 200 warm-up steps.", "",
+                "| model | method | params | start MiB | end MiB | max MiB | growth | KiB/step (2nd half) | live tensors | verdict |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
         for x in r["memory"]:
             out.append(f"| {x['model']} | {x['method']} | {x['params']:,} | {x['start_mib']:.0f} | {x['end_mib']:.0f} | {x['max_mib']:.0f} | "
-                       f"{x['growth_percent']:+.2f}% | {'flat' if x['passed'] else 'GROWS'} |")
+                       f"{x['growth_percent']:+.2f}% | {x['slope_kib_per_step']:.1f} | {x['live_tensors'][0]} -> {x['live_tensors'][-1]} "
+                       f"| {'flat' if x['passed'] else 'GROWS'} |")
         out.append("")
     if "quality" in r:
         q = p["quality"]
@@ -268,7 +320,7 @@ def markdown(r):
                 f"from Debian's dataset-fashion-mnist: {q['train_clips']} training clips (train images), "
                 f"{q['test_clips']} test clips (t10k images), 10 -> 10. Each model: {q['layers']} layers x {q['hidden']} "
                 f"hidden, kernel {q['kernel']}, patch {q['patch']}, batch {q['batch']}, Adam 1e-3, trained until its process "
-                f"used {q['cpu_seconds']} CPU seconds ({q['threads']} thread; VideoLab and PyTorch ran at the same time). "
+                f"used {q['cpu_seconds']} CPU seconds (SimVP-gSTA: hid_S 16, hid_T 128, N_T 4) ({q['threads']} thread; VideoLab and PyTorch ran at the same time). "
                 "Scored by one script (bench/peers/metrics.py): MSE and MAE per frame (summed over pixels, as OpenSTL), "
                 "SSIM (scikit-image), PSNR.", "",
                 "| model | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -294,10 +346,15 @@ def main():
     ap.add_argument("--profile", default="full", choices=PROFILES)
     ap.add_argument("--only", default="size,memory,throughput,quality")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
+    ap.add_argument("--models", help="memory section only: these models (comma-separated) instead of all")
+    ap.add_argument("--merge-from", help="comma-separated result .json files whose sections (memory rows by model) "
+                                         "are merged into today's file; nothing is measured")
     a = ap.parse_args()
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
     profile = PROFILES[a.profile]
+    if a.models:
+        ONLY_MODELS.extend(a.models.split(","))
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if a.profile == "full" else f"-{a.profile}"
     path = RESULTS / f"{a.date}{suffix}.json"
@@ -307,6 +364,24 @@ def main():
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
+    if a.merge_from:
+        for other in a.merge_from.split(","):
+            extra = json.loads(Path(other).read_text())
+            if "size" in extra:
+                results["size"] = extra["size"]
+            for name, key in (("throughput", ("model", "verb")), ("quality", ("model", "side"))):
+                if name in extra:
+                    rows = {tuple(x[k] for k in key): x for x in results.get(name, [])}
+                    rows.update({tuple(x[k] for k in key): x for x in extra[name]})
+                    results[name] = list(rows.values())
+                    results.setdefault("merged_profiles", {})[name + ":" + other] = extra["profile_settings"][name]
+            if "memory" in extra:
+                rows = {x["model"]: x for x in results.get("memory", [])}
+                rows.update({x["model"]: x for x in extra["memory"]})
+                results["memory"] = [rows[m] for m in MEMORY_MODELS if m in rows]
+        write(results, path)
+        print(f"merged {a.merge_from} into {path}")
+        return
     gpu = RESULTS / "gpu-epoch-h100.jsonl"
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
@@ -314,7 +389,20 @@ def main():
                 "quality": section_quality}
     for name in a.only.split(","):
         started = time.time()
-        results[name] = sections[name](profile)
+        if name == "memory":
+            kept = [x for x in results.get("memory", []) if a.models and x["model"] not in a.models.split(",")]
+
+            def partial(rows):
+                results["memory"] = sorted(kept + rows, key=lambda x: MEMORY_MODELS.index(x["model"]))
+                write(results, path)
+            section_memory(profile, a.models.split(",") if a.models else None, partial)
+        elif name in ("throughput", "quality"):
+            def emit(rows, name=name):
+                results[name] = rows
+                write(results, path)
+            results[name] = sections[name](profile, emit)
+        else:
+            results[name] = sections[name](profile)
         results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),
                                                        finished=datetime.datetime.utcnow().isoformat(timespec="seconds"))
         write(results, path)

@@ -22,9 +22,12 @@ public static class BenchModels
             "convlstm" => new ConvLstm(new ConvLstmConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
             "convgru" => new ConvGru(new ConvGruConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
             "predrnn" => new PredRnn(new PredRnnConfig(c, h, w, tc, th, layers, hidden, kernel, patch)),
+            // SimVP-gSTA: hidden = hid_S, layers = N_T, --temporal = hid_T, --spatial-layers = N_S.
+            "simvp" => new SimVp(new SimVpConfig(c, h, w, tc, th, SimVpTranslator.GSta, hidden, o.Int("temporal", 512),
+                                                 o.Int("spatial-layers", 4), layers, o.Double("mlp-ratio", 8))),
             // layers = residual blocks, hidden = encoder/decoder width; the clip is context + horizon frames.
             "vqvae" => new VqVae(new VqVaeConfig(c, hidden, layers, o.Int("embedding", 64), o.Int("codes", 512))),
-            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, vqvae)."),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae)."),
         };
     }
 

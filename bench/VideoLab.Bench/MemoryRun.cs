@@ -33,19 +33,33 @@ public static class MemoryRun
             method.TrainStep(clips, new StepContext(i, 0, total, null));
         }
 
+        // Beside RSS, TorchSharp's own bookkeeping: tensors alive on this thread, and tensors created outside any
+        // dispose scope (those are freed only when the GC finalises them, so they are what makes RSS climb).
+        var stats = DisposeScopeManager.Statistics;
+        var live = new List<long>();
+        var outside = new List<long>();
+        var managed = new List<long>();  // KiB the .NET GC has committed (part of RSS, not LibTorch's)
+        void Sample()
+        {
+            live.Add(stats.ThreadTotalLiveCount);
+            outside.Add(stats.CreatedOutsideScopeCount);
+            managed.Add(GC.GetGCMemoryInfo().TotalCommittedBytes / 1024);
+        }
         for (int i = 0; i < warmup; i++) Step(i);
         var rss = new List<long> { Rss() };
+        Sample();
         var sw = Stopwatch.StartNew();
         for (int i = 1; i <= steps; i++)
         {
             Step(warmup + i);
-            if (i % every == 0) rss.Add(Rss());
+            if (i % every == 0) { rss.Add(Rss()); Sample(); }
         }
         return new()
         {
             ["params"] = model.parameters().Sum(p => p.numel()), ["batch"] = batch, ["steps"] = steps,
             ["rss_kib"] = rss, ["seconds"] = sw.Elapsed.TotalSeconds, ["method"] = method.GetType().Name,
-            ["clip"] = $"{frames}x1x{size}x{size}",
+            ["clip"] = $"{frames}x1x{size}x{size}", ["live_tensors"] = live, ["created_outside_scope"] = outside,
+            ["managed_committed_kib"] = managed,
         };
     }
 

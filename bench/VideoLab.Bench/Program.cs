@@ -99,8 +99,8 @@ Dictionary<string, object> InferSpeed()
 Dictionary<string, object> Size()
 {
     var model = BenchModels.Build(o);
-    // No analytic formula for the VQ-VAE yet: the peer's forward hooks count it.
-    object flops = o.Required("model") == "vqvae" ? "n/a" : Flops.Count(o);
+    // No analytic formula for the VQ-VAE and SimVP yet: the peer's forward hooks count it.
+    object flops = o.Required("model") is "vqvae" or "simvp" ? "n/a" : Flops.Count(o);
     return new() { ["params"] = BenchModels.Parameters(model), ["flops"] = flops };
 }
 

@@ -237,9 +237,105 @@ class VqVae(nn.Module):
         return reconstruction, F.mse_loss(reconstruction, clips) + commitment
 
 
+class ConvNormAct(nn.Module):
+    """Modules/ConvNormAct.cs with its defaults (OpenSTL's ConvSC): conv -> GroupNorm(2) -> SiLU; down = stride 2,
+    up = conv to 4x channels + pixel shuffle."""
+
+    def __init__(self, cin, cout, k=3, resample="none", groups=2):
+        super().__init__()
+        stride = 2 if resample == "down" else 1
+        self.up = resample == "up"
+        self.conv = nn.Conv2d(cin, 4 * cout if self.up else cout, k, stride=stride, padding=(k - stride + 1) // 2)
+        self.norm = nn.GroupNorm(groups, cout)
+        self.act = nn.SiLU()
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.up:
+            y = F.pixel_shuffle(y, 2)
+        return self.act(self.norm(y))
+
+
+class GatedLargeKernelAttention(nn.Module):
+    """Modules/GatedSpatiotemporalBlock.cs, LargeKernelAttention (gated): dw 5x5, dw 7x7 dilation 3, 1x1 -> [f, g]."""
+
+    def __init__(self, c, kernel=21, dilation=3):
+        super().__init__()
+        local = 2 * dilation - 1
+        dil = kernel // dilation + ((kernel // dilation) % 2 - 1)
+        self.local = nn.Conv2d(c, c, local, padding=local // 2, groups=c)
+        self.dilated = nn.Conv2d(c, c, dil, padding=dilation * (dil - 1) // 2, dilation=dilation, groups=c)
+        self.mix = nn.Conv2d(c, 2 * c, 1)
+
+    def forward(self, x):
+        f, g = self.mix(self.dilated(self.local(x))).chunk(2, 1)
+        return torch.sigmoid(g) * f
+
+
+class GatedSpatiotemporalBlock(nn.Module):
+    """Modules/GatedSpatiotemporalBlock.cs (gSTA): BN -> 1x1 -> GELU -> LKA -> 1x1 (+ shortcut), MLP, layer scales 0.01."""
+
+    def __init__(self, c, mlp_ratio):
+        super().__init__()
+        hidden = int(c * mlp_ratio)
+        self.norm1, self.project1, self.attention = nn.BatchNorm2d(c), nn.Conv2d(c, c, 1), GatedLargeKernelAttention(c)
+        self.project2, self.norm2 = nn.Conv2d(c, c, 1), nn.BatchNorm2d(c)
+        self.expand = nn.Conv2d(c, hidden, 1)
+        self.depthwise = nn.Conv2d(hidden, hidden, 3, padding=1, groups=hidden)
+        self.shrink = nn.Conv2d(hidden, c, 1)
+        self.scale1 = nn.Parameter(torch.full((c,), 1e-2))
+        self.scale2 = nn.Parameter(torch.full((c,), 1e-2))
+
+    def forward(self, x):
+        y = self.norm1(x)
+        x = x + self.scale1.view(1, -1, 1, 1) * (self.project2(self.attention(F.gelu(self.project1(y)))) + y)
+        mlp = self.shrink(F.gelu(self.depthwise(self.expand(self.norm2(x)))))
+        return x + self.scale2.view(1, -1, 1, 1) * mlp
+
+
+class SimVp(nn.Module):
+    """Models/SimVp.cs with the gSTA translator, for T -> T (one pass; the benchmark's 10 -> 10)."""
+
+    def __init__(self, channels=1, frames=10, hid_s=64, hid_t=512, n_s=4, n_t=8, mlp_ratio=8.0):
+        super().__init__()
+        self.frames = frames
+        enc, dec = [], []
+        for i in range(n_s):
+            resample = i % 2 == 1
+            enc.append(ConvNormAct(channels if i == 0 else hid_s, hid_s, 3, "down" if resample else "none"))
+            dec.insert(0, ConvNormAct(hid_s, hid_s, 3, "up" if resample else "none"))
+        self.encoder, self.decoder = nn.ModuleList(enc), nn.ModuleList(dec)
+        self.readout = nn.Conv2d(hid_s, channels, 1)
+        widths = [frames * hid_s] + [hid_t] * (n_t - 1) + [frames * hid_s]
+        blocks = []
+        for i in range(n_t):
+            blocks.append(GatedSpatiotemporalBlock(widths[i], mlp_ratio))
+            if widths[i] != widths[i + 1]:
+                blocks.append(nn.Conv2d(widths[i], widths[i + 1], 1))
+        self.translator = nn.ModuleList(blocks)
+
+    def forward(self, frames):
+        b, t = frames.shape[:2]
+        skip = self.encoder[0](frames.flatten(0, 1))  # (B*T, hid_S, H, W)
+        z = skip
+        for block in self.encoder[1:]:
+            z = block(z)
+        hs, h, w = z.shape[1:]
+        stacked = z.reshape(b, -1, h, w)  # (B, T*hid_S, h, w)
+        for block in self.translator:
+            stacked = block(stacked)
+        z = stacked.reshape(b * t, hs, h, w)
+        for block in self.decoder[:-1]:
+            z = block(z)
+        return self.readout(self.decoder[-1](z + skip)).unflatten(0, (b, t))
+
+
 def build(args):
     if args.model in ("convlstm", "convgru", "predrnn"):
         return RecurrentPredictor(args.model, args.channels, args.layers, args.hidden, args.kernel, args.patch, args.horizon)
+    if args.model == "simvp":
+        return SimVp(args.channels, args.context, args.hidden, getattr(args, "temporal", 512),
+                     getattr(args, "spatial_layers", 4), args.layers, getattr(args, "mlp_ratio", 8.0))
     if args.model == "vqvae":
         return VqVae(args.channels, args.hidden, args.layers, getattr(args, "embedding", 64), getattr(args, "codes", 512))
     raise SystemExit(f"peer: no PyTorch mirror for model '{args.model}'")

@@ -23,6 +23,9 @@ def options():
                           ("warmup", 2), ("steps", 5), ("threads", 2), ("seed", 0), ("every", 100)]:
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--embedding", type=int, default=64)
+    p.add_argument("--temporal", type=int, default=512)
+    p.add_argument("--spatial-layers", type=int, default=4)
+    p.add_argument("--mlp-ratio", type=float, default=8.0)
     p.add_argument("--codes", type=int, default=512)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--cpu-seconds", type=float, default=60)
