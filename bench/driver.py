@@ -375,6 +375,8 @@ def main():
                     rows.update({tuple(x[k] for k in key): x for x in extra[name]})
                     results[name] = list(rows.values())
                     results.setdefault("merged_profiles", {})[name + ":" + other] = extra["profile_settings"][name]
+                    if name == "quality":  # every quality row comes from one run: describe that run's settings
+                        results["profile_settings"]["quality"] = extra["profile_settings"]["quality"]
             if "memory" in extra:
                 rows = {x["model"]: x for x in results.get("memory", [])}
                 rows.update({x["model"]: x for x in extra["memory"]})
