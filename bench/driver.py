@@ -21,6 +21,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 WORKER = BENCH / "VideoLab.Bench/bin/Release/net10.0/VideoLab.Bench.dll"
+DATA_BENCH = BENCH / "data/bin/Release/net10.0/DataBench.dll"
 PEER = BENCH / "peers/worker.py"
 PEERS = BENCH / "peers"
 CACHE = BENCH / ".cache"
@@ -55,25 +56,28 @@ SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden
 # Order = priority: the run writes after each model, so a run cut short keeps the first ones.
 THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
                      ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {})]
-QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {})]
+# The VQ-VAE reconstructs whole 20-frame clips at full resolution with 3D convolutions: ~8 s per batch-16 step at
+# width 32 on one thread, so it gets a narrower width, a smaller batch and twice the profile's CPU budget.
+QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {}),
+                  ("vqvae", dict(layers=1, hidden=16, batch=8, cpu_scale=2))]
 
 PROFILES = {
     # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
     # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
-    "full": dict(threads=2,
+    "full": dict(threads=2, data_rounds=3,
                  throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=2, reps=3),
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
     # What fitted the quiet window of 2026-11-23 after the full-width ConvLSTM: quarter widths (hidden 32; SimVP
     # hid_S 16 / hid_T 128; VQ-VAE width 32), same batch 16 and 64x64 clips; quality budget 60 CPU s.
-    "window": dict(threads=2,
+    "window": dict(threads=2, data_rounds=3,
                    throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=2, reps=3),
                    memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                    quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=60, threads=1,
                                 train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
-    "quick": dict(threads=1,
+    "quick": dict(threads=1, data_rounds=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
                   memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1, parallel=2),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
@@ -210,9 +214,9 @@ def make_data(profile):
     return files
 
 
-def metrics(test, predictions):
-    done = subprocess.run(["/usr/bin/python3", str(PEERS / "metrics.py"), str(test), str(predictions)],
-                          capture_output=True, text=True, check=True)
+def metrics(test, predictions, whole=False):
+    done = subprocess.run(["/usr/bin/python3", str(PEERS / "metrics.py"), str(test), str(predictions)]
+                          + (["--whole"] if whole else []), capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
@@ -226,21 +230,54 @@ def section_quality(profile, emit=lambda rows: None):
             continue
         out = {side: CACHE / f"pred-{model}-{side}.npy" for side in ("videolab", "pytorch")}
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
-                    patch=s["patch"], cpu_seconds=s["cpu_seconds"], train=files["train"], test=files["test"])
-        opts.update(change)
+                    patch=s["patch"], cpu_seconds=s["cpu_seconds"] * change.get("cpu_scale", 1), train=files["train"],
+                    test=files["test"])
+        opts.update({k: v for k, v in change.items() if k != "cpu_scale"})
         # Both sides train at the same time, one thread each, so they share whatever the machine is doing.
         with ThreadPoolExecutor(2) as pool:
             futures = {side: pool.submit(call, side, "quality", dict(opts, out=out[side]), s["threads"])
                        for side in ("videolab", "pytorch")}
             results = {side: f.result() for side, f in futures.items()}
         for side, r in results.items():
+            # The VQ-VAE is scored on its reconstruction of all 20 frames, the predictors on the 10 future ones.
             row = dict(model=model, side=side, params=r["params"], steps=r["steps"], cpu_seconds=r["cpu_seconds"],
-                       wall_seconds=r["wall_seconds"], last_loss=r["last_loss"], **metrics(files["test"], out[side]))
+                       wall_seconds=r["wall_seconds"], last_loss=r["last_loss"],
+                       options={k: v for k, v in opts.items() if k not in ("train", "test")},
+                       **{k: r[k] for k in ("perplexity", "codes_used", "codebook_size") if k in r},
+                       **metrics(files["test"], out[side], whole=model == "vqvae"))
             rows.append(row)
             print(f"quality {model} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, MSE {row['mse']:.1f}, "
-                  f"SSIM {row['ssim']:.3f}", flush=True)
+                  f"SSIM {row['ssim']:.3f}" + (f", perplexity {r['perplexity']:.1f}" if "perplexity" in r else ""), flush=True)
         emit(rows)
     return rows
+
+
+# The fastest consumer the library ships: ConvLstmConfig.Tiny's layers (2 x 8, kernel 3, patch 2) trained on
+# Moving-MNIST-sized clips (64x64x1, 10 -> 10, batch 16). The generators must outpace it by >= 20x.
+CONSUMER = dict(model="convlstm", layers=2, hidden=8, kernel=3, patch=2, batch=16, warmup=3, steps=10)
+
+
+def section_data(profile):
+    """Generators, loader and video decoding (bench/data) against what training consumes, same run."""
+    threads = profile["threads"]
+    out = CACHE / "data.json"
+    CACHE.mkdir(exist_ok=True)
+    started_load = load()
+    done = subprocess.run(["dotnet", str(DATA_BENCH), "--rounds", str(profile["data_rounds"]), "--json", str(out)],
+                          capture_output=True, text=True, env=env_for("videolab", threads))
+    if done.returncode != 0:
+        raise SystemExit(f"bench/data failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    runs = json.loads(out.read_text())
+    consumer = call("videolab", "train-speed", CONSUMER, threads)
+    consumer_clips = CONSUMER["batch"] / statistics.median(consumer["seconds"])
+    rows = [dict(name=name, runs=values, **spread(values)) for name, values in runs.items()]
+    for row in rows:
+        if "clips/s" in row["name"] and "VideoFolder" not in row["name"]:
+            row["over_consumer"] = row["median"] / consumer_clips
+        print(f"data {row['name']}: {row['median']:.1f}" +
+              (f" ({row['over_consumer']:.0f}x the consumer)" if "over_consumer" in row else ""), flush=True)
+    return dict(rows=rows, consumer=dict(options=CONSUMER, clips_per_s=consumer_clips, seconds=consumer["seconds"]),
+                load_1min=[started_load, load()])
 
 
 def machine():
@@ -251,6 +288,15 @@ def machine():
 def write(results, path_json):
     path_json.write_text(json.dumps(results, indent=1))
     path_json.with_suffix(".md").write_text(markdown(results))
+
+
+def size_label(model, o):
+    """The options that set a model's size, in the model's own terms."""
+    if model == "simvp":
+        return f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}"
+    if model == "vqvae":
+        return f"width {o.get('hidden')}, {o.get('layers')} res blocks"
+    return f"{o['layers']} x {o['hidden']}" if "layers" in o else "-"
 
 
 def markdown(r):
@@ -289,9 +335,7 @@ def markdown(r):
         for x in r["throughput"]:
             what = "training step" if x["verb"] == "train-speed" else "inference (forward)"
             o = x.get("options", {})
-            size = (f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}" if x["model"] == "simvp" else
-                    f"width {o.get('hidden')}, {o.get('layers')} res blocks" if x["model"] == "vqvae" else
-                    f"{o.get('layers')} x {o.get('hidden')}")
+            size = size_label(x["model"], o)
             out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
                        f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
         loads = [l for x in r["throughput"] for l in x["load_1min"]]
@@ -318,17 +362,52 @@ def markdown(r):
         out += ["## Moving Fashion-MNIST quality after the same CPU budget", "",
                 f"Data: Moving Fashion-MNIST (real MNIST is not on this machine), generated per Srivastava et al. 2015 "
                 f"from Debian's dataset-fashion-mnist: {q['train_clips']} training clips (train images), "
-                f"{q['test_clips']} test clips (t10k images), 10 -> 10. Each model: {q['layers']} layers x {q['hidden']} "
-                f"hidden, kernel {q['kernel']}, patch {q['patch']}, batch {q['batch']}, Adam 1e-3, trained until its process "
-                f"used {q['cpu_seconds']} CPU seconds (SimVP-gSTA: hid_S 16, hid_T 128, N_T 4) ({q['threads']} thread; VideoLab and PyTorch ran at the same time). "
-                "Scored by one script (bench/peers/metrics.py): MSE and MAE per frame (summed over pixels, as OpenSTL), "
-                "SSIM (scikit-image), PSNR.", "",
-                "| model | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                f"{q['test_clips']} test clips (t10k images), 10 -> 10. Each model trained with Adam 1e-3 until its "
+                f"process used the CPU seconds in its row ({q['threads']} thread; VideoLab and PyTorch ran at the same "
+                "time, so both saw the same machine). Scored by one script (bench/peers/metrics.py): MSE and MAE per "
+                "frame (summed over the 64x64 pixels, as OpenSTL), SSIM (scikit-image), PSNR.", "",
+                "| model | size | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |",
+                "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for x in r["quality"]:
-            out.append(f"| {x['model']} | {x['side']} | {x.get('steps', '-')} | "
-                       f"{x['cpu_seconds']:.0f} | " if 'cpu_seconds' in x else f"| {x['model']} | {x['side']} | - | - | ")
-            out[-1] += f"{x['mse']:.1f} | {x['mae']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} |"
+            if x["model"] == "vqvae":
+                continue
+            trained = f"{x['steps']} | {x['cpu_seconds']:.0f}" if "cpu_seconds" in x else "- | -"
+            out.append(f"| {x['model']} | {size_label(x['model'], x.get('options', {}))} | {x['side']} | {trained} | "
+                       f"{x['mse']:.1f} | {x['mae']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} |")
+        vq = [x for x in r["quality"] if x["model"] == "vqvae"]
+        if vq:
+            out += ["", "The VQ-VAE, scored on its reconstruction of all 20 test frames (the same metrics), with the "
+                        "perplexity of its code histogram over the whole test set (exp of the entropy: the number of "
+                        "codes in effective use) and the codes used at least once.", "",
+                    "| model | size | side | training steps | CPU s | MSE | SSIM | PSNR | perplexity | codes used |",
+                    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            for x in vq:
+                out.append(f"| vqvae | {size_label('vqvae', x['options'])}, batch {x['options']['batch']} | {x['side']} | "
+                           f"{x['steps']} | {x['cpu_seconds']:.0f} | {x['mse']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} | "
+                           f"{x['perplexity']:.1f} | {x['codes_used']} of {x['codebook_size']} |")
         out.append("")
+    if "data" in r:
+        d = r["data"]
+        c = d["consumer"]["options"]
+        out += ["## Data: generators and decoding against what training consumes", "",
+                f"bench/data, {p.get('data_rounds', '?')} rounds, median [min-max]. The consumer: the fastest model the "
+                f"library ships (ConvLstmConfig.Tiny: {c['layers']} x {c['hidden']}, kernel {c['kernel']}, patch {c['patch']}) "
+                f"training on 64x64x1 clips, 10 -> 10, batch {c['batch']}: {d['consumer']['clips_per_s']:.1f} clips/s. "
+                "Target: a generator feeds >= 20x that. Video: a 640x360 H.264 file of 300 frames (ffmpeg testsrc2) "
+                "decoded by VideoReader and by ffmpeg itself to null, same run.", "",
+                "| measurement | median [min-max] | x consumer |", "| --- | ---: | ---: |"]
+        for x in d["rows"]:
+            over = f"{x['over_consumer']:.0f}x" if "over_consumer" in x else "-"
+            out.append(f"| {x['name']} | {x['median']:.1f} [{x['min']:.1f}-{x['max']:.1f}] | {over} |")
+        rows = {x["name"]: x["median"] for x in d["rows"]}
+        full = [k for k in rows if k.startswith("VideoReader.ReadAll")]
+        null = [k for k in rows if k.startswith("ffmpeg -f null")]
+        small, small_null = [k for k in rows if k.startswith("VideoReader 64")], [k for k in rows if k.startswith("ffmpeg 64")]
+        if full and null and small and small_null:
+            out += ["", f"Decoding: at 64x64 VideoReader runs at {rows[small[0]] / rows[small_null[0]]:.2f}x ffmpeg with the "
+                        f"same filters to null; at full size ReadAll (float tensor) at {rows[full[0]] / rows[null[0]]:.2f}x "
+                        "`ffmpeg -f null` (which never converts or copies the pixels)."]
+        out += ["", f"1-minute load average: {d['load_1min'][0]} at the start, {d['load_1min'][1]} at the end.", ""]
     if "gpu" in r:
         out += ["## GPU: one training epoch of the PyTorch peers at OpenSTL's size", "",
                 "PyTorch peer on one GPU, batch 16, 625 steps = one epoch of 10,000 Moving MNIST clips "
@@ -344,7 +423,7 @@ def markdown(r):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", default="full", choices=PROFILES)
-    ap.add_argument("--only", default="size,memory,throughput,quality")
+    ap.add_argument("--only", default="size,memory,throughput,quality,data")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
     ap.add_argument("--models", help="memory section only: these models (comma-separated) instead of all")
     ap.add_argument("--merge-from", help="comma-separated result .json files whose sections (memory rows by model) "
@@ -388,7 +467,7 @@ def main():
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
     sections = {"size": section_size, "memory": section_memory, "throughput": section_throughput,
-                "quality": section_quality}
+                "quality": section_quality, "data": section_data}
     for name in a.only.split(","):
         started = time.time()
         if name == "memory":

@@ -105,11 +105,13 @@ Dictionary<string, object> Size()
 }
 
 // Trains on the shared clip file until this process has used --cpu-seconds of CPU time (all threads), then
-// predicts the test clips and writes them as .npy for bench/peers/metrics.py.
+// writes its outputs on the test clips as .npy for bench/peers/metrics.py: a predictor's 10 future frames, or the
+// VQ-VAE's reconstruction of the whole clip (plus the test set's codebook perplexity and codes in use).
 Dictionary<string, object> Quality()
 {
-    var model = (nn.Module<Tensor, Tensor>)BenchModels.Build(o);
-    var opt = optim.Adam(model.parameters(), lr: o.Double("lr", 1e-3));
+    var model = BenchModels.Build(o);
+    var vq = model as VqVae;
+    var opt = Optimizer(model, o.Double("lr", 1e-3));
     int batch = o.Int("batch", 16), tc = o.Int("context", 10), th = o.Int("horizon", 10);
     var train = Npy.ReadClips(o.Required("train"));   // (N, 20, 1, 64, 64)
     var test = Npy.ReadClips(o.Required("test"));     // (M, 20, 1, 64, 64)
@@ -130,7 +132,8 @@ Dictionary<string, object> Quality()
         var index = tensor(Enumerable.Range(0, batch).Select(_ => (long)order.Next((int)train.shape[0])).ToArray());
         var clips = train.index_select(0, index);                                                  // (B, 20, 1, H, W)
         opt.zero_grad();
-        var loss = nn.functional.mse_loss(model.call(clips[.., ..tc]), clips[.., tc..(tc + th)]);
+        var loss = vq is not null ? vq.call(clips).Losses.Total
+                                  : nn.functional.mse_loss(((nn.Module<Tensor, Tensor>)model).call(clips[.., ..tc]), clips[.., tc..(tc + th)]);
         loss.backward();
         opt.step();
         lastLoss = loss.item<float>();
@@ -139,20 +142,39 @@ Dictionary<string, object> Quality()
     process.Refresh();
     double cpuUsed = (process.TotalProcessorTime - cpuStart).TotalSeconds, wallUsed = wall.Elapsed.TotalSeconds;
     model.eval();
-    var predictions = new List<Tensor>();
+    var outputs = new List<Tensor>();
+    var codes = new List<Tensor>();
     using (no_grad())
     {
         for (long i = 0; i < test.shape[0]; i += batch)
         {
             using var scope = NewDisposeScope();
-            var clips = test.narrow(0, i, Math.Min(batch, test.shape[0] - i));  // (b, 20, 1, H, W)
-            predictions.Add(model.call(clips[.., ..tc]).clamp(0, 1).squeeze(2).MoveToOuterDisposeScope());  // (b, Th, H, W)
+            var clips = test.narrow(0, i, Math.Min(batch, test.shape[0] - i));                         // (b, 20, 1, H, W)
+            if (vq is not null)
+            {
+                var output = vq.call(clips);
+                outputs.Add(output.Reconstruction.squeeze(2).MoveToOuterDisposeScope());                // (b, 20, H, W)
+                codes.Add(output.Codes.MoveToOuterDisposeScope());                                     // (b, t, h, w)
+            }
+            else
+                outputs.Add(((nn.Module<Tensor, Tensor>)model).call(clips[.., ..tc]).clamp(0, 1).squeeze(2).MoveToOuterDisposeScope());  // (b, Th, H, W)
         }
     }
-    Npy.WriteFloat(o.Required("out"), cat(predictions, 0));                                          // (M, Th, H, W)
-    return new()
+    Npy.WriteFloat(o.Required("out"), cat(outputs, 0));                                              // (M, Th or 20, H, W)
+    var result = new Dictionary<string, object>
     {
         ["params"] = BenchModels.Parameters(model), ["steps"] = steps, ["cpu_seconds"] = cpuUsed,
         ["wall_seconds"] = wallUsed, ["last_loss"] = lastLoss, ["batch"] = batch,
     };
+    if (vq is not null)
+    {
+        // Perplexity of the code histogram over the whole test set: exp(entropy), the number of codes in effective use.
+        var histogram = vq.Quantizer.CodeHistogram(cat(codes, 0));
+        double total = histogram.Sum();
+        double entropy = -histogram.Where(n => n > 0).Sum(n => n / total * Math.Log(n / total));
+        result["perplexity"] = Math.Exp(entropy);
+        result["codes_used"] = histogram.Count(n => n > 0);
+        result["codebook_size"] = histogram.Length;
+    }
+    return result;
 }

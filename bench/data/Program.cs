@@ -2,13 +2,16 @@
 // same file to null, in the same run, interleaved and repeated (the machine is shared; take medians).
 //   dotnet run -c Release --project bench/data [-- --rounds 3]
 using System.Diagnostics;
+using System.Text.Json;
 using VideoLab.Data;
 using VideoLab.Media;
 using VideoLab.Runtime;
 using static TorchSharp.torch;
 
-//   options: --rounds N (default 3), --only generators|video, --threads N (torch's threads)
+//   options: --rounds N (default 3), --only generators|video, --threads N (torch's threads),
+//            --json PATH (every run's value by measurement name, for bench/driver.py)
 int rounds = Option("--rounds") is { } r0 ? int.Parse(r0) : 3;
+string? jsonPath = Option("--json");
 string only = Option("--only") ?? "all";
 if (Option("--threads") is { } threads) TorchSharp.torch.set_num_threads(int.Parse(threads));  // torch's intra-op threads
 bool generators = only is "all" or "generators", videos = only is "all" or "video";
@@ -77,6 +80,8 @@ try
     }
     foreach (var (name, values) in results)
         Console.WriteLine($"{name,-52} {Median(values),10:F1}   (runs: {string.Join(", ", values.Select(v => v.ToString("F1")))})");
+    if (jsonPath is not null)
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(results.ToDictionary(x => string.Join(' ', x.Key.Split(' ', StringSplitOptions.RemoveEmptyEntries)), x => x.Value)));
     if (!videos) return;
     double reader = Median(results["VideoReader.ReadAll frames/s (640×360)"]), nul = Median(results["ffmpeg -f null    frames/s (640×360)  "]),
            rgb = Median(results["ffmpeg rgb24 null frames/s (640×360)  "]);

@@ -4,7 +4,8 @@ MSE and MAE: per frame, summed over pixels (values in [0, 1]), averaged over fra
 PSNR: per frame from the pixel-mean squared error (peak 1), averaged. SSIM: scikit-image's
 structural_similarity per frame (data_range 1), averaged.
 
-usage: metrics.py TEST_CLIPS.npy PREDICTIONS.npy|copy-last   -> one JSON line
+usage: metrics.py TEST_CLIPS.npy PREDICTIONS.npy|copy-last [--whole]   -> one JSON line
+--whole scores a reconstruction of all 20 frames (the VQ-VAE) instead of the 10 future frames.
 """
 import json
 import sys
@@ -28,11 +29,11 @@ def score(truth, pred):
 
 if __name__ == "__main__":
     clips = np.load(sys.argv[1]).astype(np.float64) / 255
-    truth = clips[:, 10:20]
+    truth = clips if "--whole" in sys.argv[3:] else clips[:, 10:20]
     if sys.argv[2] == "copy-last":
         pred = np.repeat(clips[:, 9:10], 10, axis=1)
     else:
         pred = np.load(sys.argv[2])
         if pred.shape != truth.shape:
-            raise SystemExit(f"metrics: predictions {pred.shape} do not match the true future {truth.shape}")
+            raise SystemExit(f"metrics: predictions {pred.shape} do not match the truth {truth.shape}")
     print(json.dumps(score(truth, pred)))

@@ -230,10 +230,14 @@ class VqVae(nn.Module):
         dec += [nn.Conv3d(hidden, channels, 3, padding=1), nn.Sigmoid()]
         self.decoder = nn.Sequential(*dec)
 
+    def reconstruct(self, clips):
+        """(B, T, C, H, W) -> reconstruction (B, T, C, H, W), codes (B, t, h, w), commitment loss."""
+        q, codes, commitment, _ = self.quantizer(self.encoder(clips.permute(0, 2, 1, 3, 4) - 0.5))
+        return self.decoder(q).permute(0, 2, 1, 3, 4), codes, commitment
+
     def forward(self, clips):
         """(B, T, C, H, W) -> reconstruction, total loss (reconstruction MSE + commitment)."""
-        q, _, commitment, _ = self.quantizer(self.encoder(clips.permute(0, 2, 1, 3, 4) - 0.5))
-        reconstruction = self.decoder(q).permute(0, 2, 1, 3, 4)
+        reconstruction, _, commitment = self.reconstruct(clips)
         return reconstruction, F.mse_loss(reconstruction, clips) + commitment
 
 

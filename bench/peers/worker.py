@@ -51,7 +51,8 @@ def train_step(model, opt, context, future):
     The VQ-VAE reconstructs the whole clip: reconstruction MSE + commitment (VqVaeMethod's loss)."""
     opt.zero_grad()
     if isinstance(model, models.VqVae):
-        loss = model(torch.cat([context, future], 1))[1]
+        clip = context if future is None else torch.cat([context, future], 1)
+        loss = model(clip)[1]
     else:
         loss = F.mse_loss(model(context), future)
     loss.backward()
@@ -110,9 +111,12 @@ def read_clips(path):
 
 
 def quality(a, device):
-    """Train until this process has used --cpu-seconds of CPU time, then write test predictions as .npy."""
+    """Train until this process has used --cpu-seconds of CPU time, then write its outputs on the test clips as
+    .npy: a predictor's future frames, or the VQ-VAE's reconstruction of the whole clip (plus the test set's
+    codebook perplexity and codes in use), as the C# worker's Quality()."""
     model = models.build(a).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    vq = isinstance(model, models.VqVae)
+    opt = optimizer(model, a.lr)
     train, test = read_clips(a.train), read_clips(a.test)
     rng = np.random.default_rng(a.seed)
     tc, th = a.context, a.horizon
@@ -121,17 +125,31 @@ def quality(a, device):
     model.train()
     while time.process_time() - cpu_start < a.cpu_seconds:
         clips = train[torch.from_numpy(rng.integers(0, train.shape[0], a.batch))]  # (B, 20, 1, H, W)
-        last = train_step(model, opt, clips[:, :tc], clips[:, tc:tc + th]).item()
+        future = None if vq else clips[:, tc:tc + th]
+        last = train_step(model, opt, clips if vq else clips[:, :tc], future).item()
         steps += 1
     cpu_used, wall_used = time.process_time() - cpu_start, time.perf_counter() - wall_start
     model.eval()
-    predictions = []
+    outputs, codes = [], []
     with torch.no_grad():
         for i in range(0, test.shape[0], a.batch):
-            predictions.append(model(test[i:i + a.batch, :tc]).clamp(0, 1).squeeze(2))  # (b, Th, H, W)
-    np.save(a.out, torch.cat(predictions).numpy().astype(np.float32))
-    return {"params": models.parameters(model), "steps": steps, "cpu_seconds": cpu_used,
-            "wall_seconds": wall_used, "last_loss": last, "batch": a.batch}
+            clips = test[i:i + a.batch]  # (b, 20, 1, H, W)
+            if vq:
+                reconstruction, code_grid, _ = model.reconstruct(clips)
+                outputs.append(reconstruction.squeeze(2))  # (b, 20, H, W)
+                codes.append(code_grid)  # (b, t, h, w)
+            else:
+                outputs.append(model(clips[:, :tc]).clamp(0, 1).squeeze(2))  # (b, Th, H, W)
+    np.save(a.out, torch.cat(outputs).numpy().astype(np.float32))
+    result = {"params": models.parameters(model), "steps": steps, "cpu_seconds": cpu_used,
+              "wall_seconds": wall_used, "last_loss": last, "batch": a.batch}
+    if vq:
+        # Perplexity of the code histogram over the whole test set: exp(entropy), the codes in effective use.
+        histogram = torch.bincount(torch.cat(codes).flatten(), minlength=model.quantizer.k).double()
+        p = histogram[histogram > 0] / histogram.sum()
+        result.update(perplexity=float(torch.exp(-(p * p.log()).sum())), codes_used=int((histogram > 0).sum()),
+                      codebook_size=model.quantizer.k)
+    return result
 
 
 def main():
