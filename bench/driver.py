@@ -40,6 +40,9 @@ SIZE_NOTES = {
     "simvp": "the same blocks (gSTA translator); FLOPs from the peer's hooks (conv and linear only; fvcore also counts norms)",
     "vqvae": "no OpenSTL counterpart; VqVaeConfig defaults (width 128, 2 residual blocks, 512 codes x 64) on a "
              "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
+    "mocogan": "no OpenSTL counterpart; MoCoGanConfig defaults (width 64 for G, D_I and D_V, z_C 50, z_M 10, noise 10, "
+               "spectral norm in both Ds) on 16-frame 64x64 clips; params = G + D_I + D_V; FLOPs = one generator "
+               "forward per clip (transposed convolutions + GRU cell), from the peer's hooks only (no analytic formula in C#)",
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
 # (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
@@ -52,10 +55,14 @@ OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/C
 # SimVP-gSTA: hidden = hid_S, temporal = hid_T, layers = N_T (OpenSTL: 64, 512, 8; the benchmark halves the widths
 # for throughput as it does for the recurrent models, and quarters them for the quality budget).
 SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
-                                                           ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
+                                                           ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8)),
+                                                           ("mocogan", dict(hidden=64, context=8, horizon=8))]
 # Order = priority: the run writes after each model, so a run cut short keeps the first ones.
 THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
-                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {})]
+                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {}),
+                     # MoCoGAN: one GanMethod step (D then G) on 20-frame clips at half MoCoGanConfig's width 64
+                     # (at batch 2 and 1 thread ~1 s per step; ~4 s expected at batch 16 on 2 threads).
+                     ("mocogan", dict(hidden=32))]
 # The VQ-VAE reconstructs whole 20-frame clips at full resolution with 3D convolutions: ~8 s per batch-16 step at
 # width 32 on one thread, so it gets a narrower width, a smaller batch and twice the profile's CPU budget.
 QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {}),
@@ -296,6 +303,8 @@ def size_label(model, o):
         return f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}"
     if model == "vqvae":
         return f"width {o.get('hidden')}, {o.get('layers')} res blocks"
+    if model == "mocogan":
+        return f"width {o.get('hidden')}, {o.get('context', 10) + o.get('horizon', 10)}-frame clips"
     return f"{o['layers']} x {o['hidden']}" if "layers" in o else "-"
 
 
@@ -327,13 +336,17 @@ def markdown(r):
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
                 "SimVP-gSTA: hid_S 32, hid_T 256, N_S 4, N_T 8 (half OpenSTL's widths). "
                 "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
+                "MoCoGAN: a training step is one GanMethod step on 20-frame clips (D_I and D_V update, then G update; "
+                "non-saturating loss, spectral norm, AdamW betas (0.5, 0.999)); inference samples a batch of clips with "
+                "the generator.", "",
                 "Rows whose size column differs from the sentence above ran at a smaller width (a second run, same "
                 "method, merged; see merged_profiles in the .json).", "",
                 "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
                 "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
         for x in r["throughput"]:
-            what = "training step" if x["verb"] == "train-speed" else "inference (forward)"
+            what = ("training step" if x["verb"] == "train-speed" else
+                    "inference (sampling)" if x["model"] == "mocogan" else "inference (forward)")
             o = x.get("options", {})
             size = size_label(x["model"], o)
             out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "

@@ -27,7 +27,14 @@ public static class BenchModels
                                                  o.Int("spatial-layers", 4), layers, o.Double("mlp-ratio", 8))),
             // layers = residual blocks, hidden = encoder/decoder width; the clip is context + horizon frames.
             "vqvae" => new VqVae(new VqVaeConfig(c, hidden, layers, o.Int("embedding", 64), o.Int("codes", 512))),
-            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae)."),
+            // MoCoGAN: hidden = base width of the generator and of both discriminators (GeneratorWidth =
+            // DiscriminatorWidth), height = ImageSize (= width), clips of context + horizon frames; --content-dim,
+            // --motion-dim, --noise-dim = z_C, z_M, noise sizes; layers, kernel, patch unused. Loss and spectral norm
+            // stay at the config's defaults (non-saturating, on).
+            "mocogan" => new MoCoGan(new MoCoGanConfig(Channels: c, ImageSize: h, Frames: tc + th, ContentDim: o.Int("content-dim", 50),
+                                                       MotionDim: o.Int("motion-dim", 10), NoiseDim: o.Int("noise-dim", 10),
+                                                       GeneratorWidth: hidden, DiscriminatorWidth: hidden)),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae, mocogan)."),
         };
     }
 

@@ -4,6 +4,7 @@ using TorchSharp;
 using VideoLab.Bench;
 using VideoLab.Models;
 using VideoLab.Runtime;
+using VideoLab.Training;
 using static TorchSharp.torch;
 
 // One measurement per process, printed as one JSON line; bench/driver.py interleaves these calls with the
@@ -57,9 +58,50 @@ void TrainStep(nn.Module model, optim.Optimizer opt, Tensor context, Tensor futu
 optim.Optimizer Optimizer(nn.Module model, double lr) =>
     model is VqVae ? optim.AdamW(model.parameters(), lr, weight_decay: 0) : optim.Adam(model.parameters(), lr: lr);
 
+// MoCoGAN: one step of the library's own GanMethod (D update, then G update; MethodSettings' defaults), driven as
+// MemoryRun and the Trainer drive it, on a random real batch of context + horizon frames.
+Dictionary<string, object> GanTrainSpeed(MoCoGan gan)
+{
+    var method = new GanMethod(gan, new MethodSettings());
+    int batch = o.Int("batch", 16), warmup = o.Int("warmup", 2);
+    var real = rand([batch, o.Int("context", 10) + o.Int("horizon", 10), o.Int("channels", 1), o.Int("height", 64), o.Int("width", 64)]);  // (B, T, C, H, W)
+    void Step(long i)
+    {
+        using var scope = NewDisposeScope();
+        gan.train();
+        method.TrainStep(real, new StepContext(i, 0, null, null));
+    }
+    for (int i = 0; i < warmup; i++) Step(i);
+    var seconds = new List<double>();
+    for (int i = 0; i < o.Int("steps", 5); i++)
+    {
+        var sw = Stopwatch.StartNew();
+        Step(warmup + i);
+        seconds.Add(sw.Elapsed.TotalSeconds);
+    }
+    return new() { ["params"] = BenchModels.Parameters(gan), ["batch"] = batch, ["seconds"] = seconds };
+}
+
+// MoCoGAN: MoCoGan.Sample (fresh latents, generator under no_grad) in eval mode, clips of the configured length.
+Dictionary<string, object> GanInferSpeed(MoCoGan gan)
+{
+    gan.eval();
+    int batch = o.Int("batch", 16), warmup = o.Int("warmup", 2);
+    var seconds = new List<double>();
+    for (int i = 0; i < warmup + o.Int("steps", 5); i++)
+    {
+        using var scope = NewDisposeScope();
+        var sw = Stopwatch.StartNew();
+        gan.Sample(batch, seed: i);
+        if (i >= warmup) seconds.Add(sw.Elapsed.TotalSeconds);
+    }
+    return new() { ["params"] = BenchModels.Parameters(gan), ["batch"] = batch, ["seconds"] = seconds };
+}
+
 Dictionary<string, object> TrainSpeed()
 {
     var model = BenchModels.Build(o);
+    if (model is MoCoGan gan) return GanTrainSpeed(gan);
     model.train();
     var opt = Optimizer(model, 1e-3);
     int batch = o.Int("batch", 16);
@@ -78,6 +120,7 @@ Dictionary<string, object> TrainSpeed()
 Dictionary<string, object> InferSpeed()
 {
     var model = BenchModels.Build(o);
+    if (model is MoCoGan gan) return GanInferSpeed(gan);
     model.eval();
     int batch = o.Int("batch", 16);
     var (context, future) = RandomBatch(batch);
@@ -99,8 +142,8 @@ Dictionary<string, object> InferSpeed()
 Dictionary<string, object> Size()
 {
     var model = BenchModels.Build(o);
-    // No analytic formula for the VQ-VAE and SimVP yet: the peer's forward hooks count it.
-    object flops = o.Required("model") is "vqvae" or "simvp" ? "n/a" : Flops.Count(o);
+    // No analytic formula for the VQ-VAE, SimVP and MoCoGAN yet: the peer's forward hooks count it.
+    object flops = o.Required("model") is "vqvae" or "simvp" or "mocogan" ? "n/a" : Flops.Count(o);
     return new() { ["params"] = BenchModels.Parameters(model), ["flops"] = flops };
 }
 

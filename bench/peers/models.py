@@ -342,6 +342,12 @@ def build(args):
                      getattr(args, "spatial_layers", 4), args.layers, getattr(args, "mlp_ratio", 8.0))
     if args.model == "vqvae":
         return VqVae(args.channels, args.hidden, args.layers, getattr(args, "embedding", 64), getattr(args, "codes", 512))
+    if args.model == "mocogan":
+        # MoCoGanConfig: hidden = generator and discriminator base width, height = image size, context + horizon
+        # frames per clip; layers, kernel and patch are unused (see bench/VideoLab.Bench/BenchModels.cs).
+        import mocogan
+        return mocogan.MoCoGan(args.channels, args.height, args.context + args.horizon, getattr(args, "content_dim", 50),
+                               getattr(args, "motion_dim", 10), getattr(args, "noise_dim", 10), args.hidden, args.hidden)
     raise SystemExit(f"peer: no PyTorch mirror for model '{args.model}'")
 
 

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import models
+import mocogan
 
 
 def options():
@@ -27,6 +28,8 @@ def options():
     p.add_argument("--spatial-layers", type=int, default=4)
     p.add_argument("--mlp-ratio", type=float, default=8.0)
     p.add_argument("--codes", type=int, default=512)
+    for name, default in [("content-dim", 50), ("motion-dim", 10), ("noise-dim", 10)]:  # MoCoGAN's z_C, z_M, noise sizes
+        p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--cpu-seconds", type=float, default=60)
     p.add_argument("--train")
@@ -66,7 +69,39 @@ def optimizer(model, lr):
     return kind(model.parameters(), lr=lr, weight_decay=0) if kind is torch.optim.AdamW else kind(model.parameters(), lr=lr)
 
 
+def gan_train_speed(a, device):
+    """MoCoGAN: one GanMethod step (D update, then G update) on a random real batch of context + horizon frames."""
+    gan = models.build(a).to(device).train()
+    opts = mocogan.optimizers(gan, 1e-3)
+    real = torch.rand(a.batch, a.context + a.horizon, a.channels, a.height, a.width, device=device)  # (B, T, C, H, W)
+    for _ in range(a.warmup):
+        mocogan.train_step(gan, opts, real)
+    sync(device)
+    seconds = []
+    for _ in range(a.steps):
+        start = time.perf_counter()
+        mocogan.train_step(gan, opts, real)
+        sync(device)
+        seconds.append(time.perf_counter() - start)
+    return {"params": models.parameters(gan), "batch": a.batch, "seconds": seconds}
+
+
+def gan_infer_speed(a, device):
+    """MoCoGAN: sampling a batch of clips (context + horizon frames) with the generator in eval mode, no gradient."""
+    gan = models.build(a).to(device).eval()
+    seconds = []
+    for i in range(a.warmup + a.steps):
+        start = time.perf_counter()
+        gan.sample(a.batch)
+        sync(device)
+        if i >= a.warmup:
+            seconds.append(time.perf_counter() - start)
+    return {"params": models.parameters(gan), "batch": a.batch, "seconds": seconds}
+
+
 def train_speed(a, device):
+    if a.model == "mocogan":
+        return gan_train_speed(a, device)
     model = models.build(a).to(device).train()
     opt = optimizer(model, 1e-3)
     context, future = random_batch(a, device)
@@ -83,6 +118,8 @@ def train_speed(a, device):
 
 
 def infer_speed(a, device):
+    if a.model == "mocogan":
+        return gan_infer_speed(a, device)
     model = models.build(a).to(device).eval()
     context, future = random_batch(a, device)
     if isinstance(model, models.VqVae):
@@ -100,6 +137,8 @@ def infer_speed(a, device):
 
 def size(a, device):
     model = models.build(a)
+    if a.model == "mocogan":  # params: G + D_I + D_V; FLOPs: one generator forward (hooks), per clip
+        return {"params": models.parameters(model), "flops": mocogan.generator_flops(model.generator, model.frames)}
     frames = a.context + (a.horizon if a.model == "vqvae" else 0)
     context = torch.rand(1, frames, a.channels, a.height, a.width)
     return {"params": models.parameters(model), "flops": models.count_flops(model, context)}
