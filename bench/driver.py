@@ -57,32 +57,30 @@ OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/C
 SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
                                                            ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8)),
                                                            ("mocogan", dict(hidden=64, context=8, horizon=8))]
-# Order = priority: the run writes after each model, so a run cut short keeps the first ones.
-THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
-                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {}),
-                     # MoCoGAN: one GanMethod step (D then G) on 20-frame clips at half MoCoGanConfig's width 64
-                     # (at batch 2 and 1 thread ~1 s per step; ~4 s expected at batch 16 on 2 threads).
-                     ("mocogan", dict(hidden=32))]
+# Order = priority: the run writes after each model, so a run cut short keeps the first ones. The profile sets
+# 4 layers x 32 hidden (a quarter of OpenSTL's 128) for the recurrent models; the others are sized here so that one
+# training step at batch 16 takes a few seconds on 2 cores. "name" labels a second row of the same model.
+THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("convgru", {}),
+                     ("simvp", dict(hidden=32, temporal=256, layers=8)),  # half OpenSTL's SimVP-gSTA widths
+                     ("vqvae", dict(layers=2, hidden=32, context=8, horizon=8)),  # 16-frame clips, a quarter of width 128
+                     # MoCoGAN: one GanMethod step (D then G) on 20-frame clips at half MoCoGanConfig's width 64.
+                     ("mocogan", dict(hidden=32)),
+                     # ConvLstmConfig.Tiny's layers: so little compute per call that framework overhead shows.
+                     ("convlstm", dict(name="convlstm-tiny", layers=2, hidden=8, kernel=3, patch=2))]
 # The VQ-VAE reconstructs whole 20-frame clips at full resolution with 3D convolutions: ~8 s per batch-16 step at
 # width 32 on one thread, so it gets a narrower width, a smaller batch and twice the profile's CPU budget.
 QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {}),
                   ("vqvae", dict(layers=1, hidden=16, batch=8, cpu_scale=2))]
 
 PROFILES = {
-    # The real run. Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16) with 4 layers of 64
-    # hidden channels (half OpenSTL's 128: a full-width PredRNN step takes ~25 s on 2 cores; see README).
+    # The real run (~35 min on 2 quiet cores). Throughput: the standard data setting (64x64x1, 10 -> 10, batch 16)
+    # at a quarter of OpenSTL's widths (THROUGHPUT_MODELS): a full-width PredRNN step takes ~25 s on 2 cores, too
+    # long for several interleaved repetitions of seven families.
     "full": dict(threads=2, data_rounds=3,
-                 throughput=dict(batch=16, layers=4, hidden=64, kernel=5, patch=4, warmup=1, steps=2, reps=3),
+                 throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=3, reps=3),
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
-    # What fitted the quiet window of 2026-11-23 after the full-width ConvLSTM: quarter widths (hidden 32; SimVP
-    # hid_S 16 / hid_T 128; VQ-VAE width 32), same batch 16 and 64x64 clips; quality budget 60 CPU s.
-    "window": dict(threads=2, data_rounds=3,
-                   throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=2, reps=3),
-                   memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
-                   quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=60, threads=1,
-                                train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1, data_rounds=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
@@ -140,13 +138,12 @@ def section_throughput(profile, emit=lambda rows: None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
     for model, change in THROUGHPUT_MODELS:
-        if ONLY_MODELS and model not in ONLY_MODELS:
+        name = change.get("name", model)
+        if ONLY_MODELS and name not in ONLY_MODELS:
             continue
-        if profile is PROFILES["window"] and model == "simvp":
-            change = dict(hidden=16, temporal=128, layers=8)
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
-        opts.update(change)
+        opts.update({k: v for k, v in change.items() if k != "name"})
         for verb in ("train-speed", "infer-speed"):
             runs = {"videolab": [], "pytorch": []}
             params = {}
@@ -160,7 +157,7 @@ def section_throughput(profile, emit=lambda rows: None):
                     params[side] = r["params"]
             assert params["videolab"] == params["pytorch"], f"{model}: parameter counts differ: {params}"
             ratios = [p / v for v, p in zip(runs["videolab"], runs["pytorch"])]  # VideoLab speed / PyTorch speed
-            row = dict(model=model, verb=verb, params=params["videolab"], batch=s["batch"],
+            row = dict(name=name, model=model, verb=verb, params=params["videolab"], batch=s["batch"],
                        videolab_seconds=runs["videolab"], pytorch_seconds=runs["pytorch"],
                        videolab_per_s=spread([1 / x for x in runs["videolab"]]),
                        pytorch_per_s=spread([1 / x for x in runs["pytorch"]]),
@@ -168,7 +165,7 @@ def section_throughput(profile, emit=lambda rows: None):
                        pytorch_clips_per_s=spread([s["batch"] / x for x in runs["pytorch"]]),
                        ratio=spread(ratios), load_1min=loads, options=opts)
             rows.append(row)
-            print(f"{verb} {model}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
+            print(f"{verb} {name}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
                   f"[{row['ratio']['min']:.2f}-{row['ratio']['max']:.2f}] load {loads}", flush=True)
             emit(rows)
@@ -438,9 +435,8 @@ def main():
     ap.add_argument("--profile", default="full", choices=PROFILES)
     ap.add_argument("--only", default="size,memory,throughput,quality,data")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
-    ap.add_argument("--models", help="memory section only: these models (comma-separated) instead of all")
-    ap.add_argument("--merge-from", help="comma-separated result .json files whose sections (memory rows by model) "
-                                         "are merged into today's file; nothing is measured")
+    ap.add_argument("--models", help="only these models (comma-separated; throughput rows by name, e.g. "
+                                     "convlstm-tiny); rows of other models already in today's file are kept")
     a = ap.parse_args()
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
@@ -456,26 +452,6 @@ def main():
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
-    if a.merge_from:
-        for other in a.merge_from.split(","):
-            extra = json.loads(Path(other).read_text())
-            if "size" in extra:
-                results["size"] = extra["size"]
-            for name, key in (("throughput", ("model", "verb")), ("quality", ("model", "side"))):
-                if name in extra:
-                    rows = {tuple(x[k] for k in key): x for x in results.get(name, [])}
-                    rows.update({tuple(x[k] for k in key): x for x in extra[name]})
-                    results[name] = list(rows.values())
-                    results.setdefault("merged_profiles", {})[name + ":" + other] = extra["profile_settings"][name]
-                    if name == "quality":  # every quality row comes from one run: describe that run's settings
-                        results["profile_settings"]["quality"] = extra["profile_settings"]["quality"]
-            if "memory" in extra:
-                rows = {x["model"]: x for x in results.get("memory", [])}
-                rows.update({x["model"]: x for x in extra["memory"]})
-                results["memory"] = [rows[m] for m in MEMORY_MODELS if m in rows]
-        write(results, path)
-        print(f"merged {a.merge_from} into {path}")
-        return
     gpu = RESULTS / "gpu-epoch-h100.jsonl"
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
@@ -491,10 +467,13 @@ def main():
                 write(results, path)
             section_memory(profile, a.models.split(",") if a.models else None, partial)
         elif name in ("throughput", "quality"):
-            def emit(rows, name=name):
-                results[name] = rows
+            key = "name" if name == "throughput" else "model"
+            kept = [x for x in results.get(name, []) if ONLY_MODELS and x.get(key, x["model"]) not in ONLY_MODELS]
+
+            def emit(rows, name=name, kept=kept):
+                results[name] = kept + rows
                 write(results, path)
-            results[name] = sections[name](profile, emit)
+            results[name] = kept + sections[name](profile, emit)
         else:
             results[name] = sections[name](profile)
         results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),
