@@ -39,6 +39,10 @@ SIZE_NOTES = {
     "simvp": "the same blocks (gSTA translator); FLOPs from the peer's hooks (conv and linear only; fvcore also counts norms)",
     "vqvae": "no OpenSTL counterpart; VqVaeConfig defaults (width 128, 2 residual blocks, 512 codes x 64) on a "
              "16-frame 64x64 clip; FLOPs from the peer's hooks only (no analytic formula in C#)",
+    "transformer": "no OpenSTL counterpart; VideoTransformerConfig defaults (6 divided space-time blocks, width 256, 8 heads, "
+                   "patch 8 = 64 tokens per frame, MLP x4, 20 time positions); FLOPs from the peer's hooks (linear layers "
+                   "only, not the attention products QK^T and AV) over the 10 autoregressive passes, each re-running its "
+                   "whole window of 10-19 frames (no key/value cache)",
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
 # (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
@@ -51,10 +55,14 @@ OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/C
 # SimVP-gSTA: hidden = hid_S, temporal = hid_T, layers = N_T (OpenSTL: 64, 512, 8; the benchmark halves the widths
 # for throughput as it does for the recurrent models, and quarters them for the quality budget).
 SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
-                                                           ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8))]
+                                                           ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8)),
+                                                           ("transformer", dict(layers=6, hidden=256, patch=8, heads=8))]
 # Order = priority: the run writes after each model, so a run cut short keeps the first ones.
+# Video transformer: layers = blocks, hidden = width, at the config's patch 8 and head width 32 (256 / 8 heads);
+# 4 x 64, 2 heads: ~1 s per training step at batch 2 on 1 thread, so ~4 s at batch 16 on 2 (8 heads: ~1.6x slower).
 THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("simvp", dict(hidden=32, temporal=256, layers=8)),
-                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {})]
+                     ("vqvae", dict(layers=2, context=8, horizon=8)), ("convgru", {}),
+                     ("transformer", dict(layers=4, hidden=64, patch=8, heads=2))]
 QUALITY_MODELS = [("convlstm", {}), ("simvp", dict(hidden=16, temporal=128, layers=4)), ("predrnn", {}), ("convgru", {})]
 
 PROFILES = {
@@ -291,6 +299,8 @@ def markdown(r):
             o = x.get("options", {})
             size = (f"hid_S {o.get('hidden')}, hid_T {o.get('temporal')}, N_T {o.get('layers')}" if x["model"] == "simvp" else
                     f"width {o.get('hidden')}, {o.get('layers')} res blocks" if x["model"] == "vqvae" else
+                    f"{o.get('layers')} blocks x width {o.get('hidden')}, patch {o.get('patch')}, {o.get('heads')} heads"
+                    if x["model"] == "transformer" else
                     f"{o.get('layers')} x {o.get('hidden')}")
             out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
                        f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")

@@ -27,7 +27,11 @@ public static class BenchModels
                                                  o.Int("spatial-layers", 4), layers, o.Double("mlp-ratio", 8))),
             // layers = residual blocks, hidden = encoder/decoder width; the clip is context + horizon frames.
             "vqvae" => new VqVae(new VqVaeConfig(c, hidden, layers, o.Int("embedding", 64), o.Int("codes", 512))),
-            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae)."),
+            // Video transformer: layers = divided space–time blocks (Depth), hidden = token width (Dim), patch = patch
+            // size, --heads = attention heads (8, the config's default); MlpRatio 4 and MaxFrames 20 stay at the defaults.
+            "transformer" => new VideoTransformer(new VideoTransformerConfig(c, h, w, tc, th, PatchSize: patch, Dim: hidden,
+                                                                             Depth: layers, Heads: o.Int("heads", 8))),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae, transformer)."),
         };
     }
 

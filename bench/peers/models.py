@@ -338,6 +338,12 @@ def build(args):
                      getattr(args, "spatial_layers", 4), args.layers, getattr(args, "mlp_ratio", 8.0))
     if args.model == "vqvae":
         return VqVae(args.channels, args.hidden, args.layers, getattr(args, "embedding", 64), getattr(args, "codes", 512))
+    if args.model == "transformer":
+        # layers = blocks (Depth), hidden = token width (Dim), --heads; MLP ratio 4 and 20 time positions as the C#
+        # config's defaults. Imported here, not at the top: transformer.py imports this module's patch helpers.
+        from transformer import VideoTransformer
+        return VideoTransformer(args.channels, args.height, args.width, args.horizon, args.patch, args.hidden, args.layers,
+                                getattr(args, "heads", 8))
     raise SystemExit(f"peer: no PyTorch mirror for model '{args.model}'")
 
 
