@@ -43,6 +43,10 @@ SIZE_NOTES = {
     "mocogan": "no OpenSTL counterpart; MoCoGanConfig defaults (width 64 for G, D_I and D_V, z_C 50, z_M 10, noise 10, "
                "spectral norm in both Ds) on 16-frame 64x64 clips; params = G + D_I + D_V; FLOPs = one generator "
                "forward per clip (transposed convolutions + GRU cell), from the peer's hooks only (no analytic formula in C#)",
+    "transformer": "no OpenSTL counterpart; VideoTransformerConfig defaults (6 divided space-time blocks, width 256, 8 heads, "
+                   "patch 8 = 64 tokens per frame, MLP x4, 20 time positions); FLOPs from the peer's hooks (linear layers "
+                   "only, not the attention products QK^T and AV) over the 10 autoregressive passes, each re-running its "
+                   "whole window of 10-19 frames (no key/value cache)",
 }
 # The memory check runs the library's own training methods, so it covers every family, not only those with a peer.
 # (vqvae-prior is left out: its method needs a trained VQ-VAE checkpoint.)
@@ -56,7 +60,8 @@ OPENSTL_SIZE = dict(layers=4, hidden=128, kernel=5, patch=4)  # configs/mmnist/C
 # for throughput as it does for the recurrent models, and quarters them for the quality budget).
 SIZE_MODELS = [(m, dict(OPENSTL_SIZE)) for m in MODELS] + [("simvp", dict(hidden=64, temporal=512, layers=8)),
                                                            ("vqvae", dict(layers=2, hidden=128, context=8, horizon=8)),
-                                                           ("mocogan", dict(hidden=64, context=8, horizon=8))]
+                                                           ("mocogan", dict(hidden=64, context=8, horizon=8)),
+                                                           ("transformer", dict(layers=6, hidden=256, patch=8, heads=8))]
 # Order = priority: the run writes after each model, so a run cut short keeps the first ones. The profile sets
 # 4 layers x 32 hidden (a quarter of OpenSTL's 128) for the recurrent models; the others are sized here so that one
 # training step at batch 16 takes a few seconds on 2 cores. "name" labels a second row of the same model.
@@ -65,6 +70,8 @@ THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("convgru", {}),
                      ("vqvae", dict(layers=2, hidden=32, context=8, horizon=8)),  # 16-frame clips, a quarter of width 128
                      # MoCoGAN: one GanMethod step (D then G) on 20-frame clips at half MoCoGanConfig's width 64.
                      ("mocogan", dict(hidden=32)),
+                     # Video transformer: blocks x width at patch 8, 2 heads (the config's head width 32).
+                     ("transformer", dict(layers=4, hidden=64, patch=8, heads=2)),
                      # ConvLstmConfig.Tiny's layers: so little compute per call that framework overhead shows.
                      ("convlstm", dict(name="convlstm-tiny", layers=2, hidden=8, kernel=3, patch=2))]
 # The VQ-VAE reconstructs whole 20-frame clips at full resolution with 3D convolutions: ~8 s per batch-16 step at
@@ -302,6 +309,8 @@ def size_label(model, o):
         return f"width {o.get('hidden')}, {o.get('layers')} res blocks"
     if model == "mocogan":
         return f"width {o.get('hidden')}, {o.get('context', 10) + o.get('horizon', 10)}-frame clips"
+    if model == "transformer":
+        return f"{o.get('layers')} blocks x width {o.get('hidden')}, patch {o.get('patch')}, {o.get('heads')} heads"
     return f"{o['layers']} x {o['hidden']}" if "layers" in o else "-"
 
 

@@ -34,7 +34,11 @@ public static class BenchModels
             "mocogan" => new MoCoGan(new MoCoGanConfig(Channels: c, ImageSize: h, Frames: tc + th, ContentDim: o.Int("content-dim", 50),
                                                        MotionDim: o.Int("motion-dim", 10), NoiseDim: o.Int("noise-dim", 10),
                                                        GeneratorWidth: hidden, DiscriminatorWidth: hidden)),
-            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae, mocogan)."),
+            // Video transformer: layers = divided space–time blocks (Depth), hidden = token width (Dim), patch = patch
+            // size, --heads = attention heads (8, the config's default); MlpRatio 4 and MaxFrames 20 stay at the defaults.
+            "transformer" => new VideoTransformer(new VideoTransformerConfig(c, h, w, tc, th, PatchSize: patch, Dim: hidden,
+                                                                             Depth: layers, Heads: o.Int("heads", 8))),
+            _ => throw new ArgumentException($"bench: no benchmark recipe for model '{name}' (known: convlstm, convgru, predrnn, simvp, vqvae, mocogan, transformer)."),
         };
     }
 

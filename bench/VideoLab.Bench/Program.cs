@@ -8,7 +8,7 @@ using VideoLab.Training;
 using static TorchSharp.torch;
 
 // One measurement per process, printed as one JSON line; bench/driver.py interleaves these calls with the
-// PyTorch peer's (bench/peers/worker.py) and aggregates. Verbs: train-speed, infer-speed, memory, size, quality.
+// PyTorch peer's (bench/peers/worker.py) and aggregates. Verbs: train-speed, infer-speed, memory, size, quality, check.
 if (args.Length == 0) { Console.Error.WriteLine("usage: VideoLab.Bench VERB --key value ..."); return 2; }
 var verb = args[0];
 var o = new Options(args.Skip(1));
@@ -25,7 +25,8 @@ var result = verb switch
     "memory" => MemoryRun.Run(o),
     "size" => Size(),
     "quality" => Quality(),
-    _ => throw new ArgumentException($"Unknown verb '{verb}' (train-speed, infer-speed, memory, size, quality)."),
+    "check" => Check(),
+    _ => throw new ArgumentException($"Unknown verb '{verb}' (train-speed, infer-speed, memory, size, quality, check)."),
 };
 result["side"] = "videolab";
 result["verb"] = verb;
@@ -142,8 +143,8 @@ Dictionary<string, object> InferSpeed()
 Dictionary<string, object> Size()
 {
     var model = BenchModels.Build(o);
-    // No analytic formula for the VQ-VAE, SimVP and MoCoGAN yet: the peer's forward hooks count it.
-    object flops = o.Required("model") is "vqvae" or "simvp" or "mocogan" ? "n/a" : Flops.Count(o);
+    // No analytic formula for the VQ-VAE, SimVP, MoCoGAN and the transformer yet: the peer's forward hooks count it.
+    object flops = o.Required("model") is "vqvae" or "simvp" or "mocogan" or "transformer" ? "n/a" : Flops.Count(o);
     return new() { ["params"] = BenchModels.Parameters(model), ["flops"] = flops };
 }
 
@@ -220,4 +221,27 @@ Dictionary<string, object> Quality()
         result["codebook_size"] = histogram.Length;
     }
     return result;
+}
+
+// For the peer's `check` verb: writes the model's state dict (one .npy per tensor, named as in the state dict),
+// a random context and this model's prediction from it (eval mode) under --out, so that the PyTorch mirror can
+// load the same weights by name and compare outputs. Every parameter is first moved off its initial value
+// (+ 0.1·N(0, 1)): a LayerNorm at weight 1 / bias 0, or a readout initialised near zero, would hide a tensor
+// loaded into the wrong place.
+Dictionary<string, object> Check()
+{
+    var model = BenchModels.Build(o) as nn.Module<Tensor, Tensor>
+                ?? throw new ArgumentException("bench check: only models called on a context (the predictors).");
+    model.eval();
+    using (no_grad())
+        foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.1);
+    var folder = Directory.CreateDirectory(Path.Combine(o.Required("out"), "state")).Parent!.FullName;
+    foreach (var (name, value) in model.state_dict()) Npy.WriteFloat(Path.Combine(folder, "state", name + ".npy"), value);
+    var (context, _) = RandomBatch(o.Int("batch", 2));                           // (B, Tc, C, H, W)
+    using (no_grad())
+    {
+        Npy.WriteFloat(Path.Combine(folder, "input.npy"), context);
+        Npy.WriteFloat(Path.Combine(folder, "output.npy"), model.call(context));  // (B, Th, C, H, W)
+    }
+    return new() { ["params"] = BenchModels.Parameters(model), ["tensors"] = model.state_dict().Count, ["out"] = folder };
 }

@@ -348,6 +348,12 @@ def build(args):
         import mocogan
         return mocogan.MoCoGan(args.channels, args.height, args.context + args.horizon, getattr(args, "content_dim", 50),
                                getattr(args, "motion_dim", 10), getattr(args, "noise_dim", 10), args.hidden, args.hidden)
+    if args.model == "transformer":
+        # layers = blocks (Depth), hidden = token width (Dim), --heads; MLP ratio 4 and 20 time positions as the C#
+        # config's defaults. Imported here, not at the top: transformer.py imports this module's patch helpers.
+        from transformer import VideoTransformer
+        return VideoTransformer(args.channels, args.height, args.width, args.horizon, args.patch, args.hidden, args.layers,
+                                getattr(args, "heads", 8))
     raise SystemExit(f"peer: no PyTorch mirror for model '{args.model}'")
 
 

@@ -1,11 +1,13 @@
 """PyTorch peer of bench/VideoLab.Bench: the same verbs and --key value options, one JSON line on stdout.
 
 Run with Debian's Python (/usr/bin/python3, python3-torch 1.13) on the CPU; bench/driver.py interleaves it
-with the C# worker. Verbs: train-speed, infer-speed, size, quality.
+with the C# worker. Verbs: train-speed, infer-speed, size, quality, check.
 """
 import argparse
 import json
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -30,6 +32,7 @@ def options():
     p.add_argument("--codes", type=int, default=512)
     for name, default in [("content-dim", 50), ("motion-dim", 10), ("noise-dim", 10)]:  # MoCoGAN's z_C, z_M, noise sizes
         p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--heads", type=int, default=8)  # the video transformer's attention heads (VideoTransformerConfig: 8)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--cpu-seconds", type=float, default=60)
     p.add_argument("--train")
@@ -191,12 +194,39 @@ def quality(a, device):
     return result
 
 
+def check(a, device):
+    """Loads what the C# worker's `check` verb wrote under --out (its state dict, a context, its output) into the
+    mirror by name (C# camelCase field -> snake_case attribute) and compares the mirror's output with the C# one."""
+    folder = Path(a.out)
+    model = models.build(a).eval()
+    own = model.state_dict()
+    state = {}
+    for file in sorted((folder / "state").glob("*.npy")):
+        # C# fields are camelCase, and an auto-property's field is "<Name>k__BackingField" (TorchSharp registers that):
+        # blocks.0.<TimeAttention>k__BackingField.qkv.weight, blocks.0.timeNorm.weight -> time_attention, time_norm
+        name = re.sub(r"<(\w+)>k__BackingField", r"\1", file.stem)
+        name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+        if name not in own:
+            raise SystemExit(f"peer check: C# tensor {file.stem} ({name}) has no counterpart in the mirror")
+        state[name] = torch.from_numpy(np.load(file)).to(own[name].dtype)
+    missing = sorted(set(own) - set(state))
+    if missing:
+        raise SystemExit(f"peer check: mirror tensors with no C# counterpart: {missing}")
+    model.load_state_dict(state)
+    context = torch.from_numpy(np.load(folder / "input.npy"))  # (B, Tc, C, H, W)
+    expected = torch.from_numpy(np.load(folder / "output.npy"))  # (B, Th, C, H, W)
+    with torch.no_grad():
+        output = model(context)
+    return {"params": models.parameters(model), "tensors": len(state), "shape": list(output.shape),
+            "max_abs_diff": (output - expected).abs().max().item(), "max_abs_output": expected.abs().max().item()}
+
+
 def main():
     a = options()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     device = torch.device(a.device)
-    verbs = {"train-speed": train_speed, "infer-speed": infer_speed, "size": size, "quality": quality}
+    verbs = {"train-speed": train_speed, "infer-speed": infer_speed, "size": size, "quality": quality, "check": check}
     result = verbs[a.verb](a, device)
     result.update(side="pytorch", verb=a.verb, threads=torch.get_num_threads(), torch=torch.__version__)
     print(json.dumps(result))
