@@ -75,18 +75,22 @@ public sealed class DividedSpaceTimeBlock : nn.Module<Tensor, Tensor>
     readonly LayerNorm spaceNorm;
     readonly LayerNorm mlpNorm;
     readonly Sequential mlp;
+    // Fields, not auto-properties: TorchSharp names submodules after fields, and an auto-property's field is
+    // "<TimeAttention>k__BackingField", which would end up in every checkpoint's parameter names.
+    readonly MultiHeadSelfAttention timeAttention;
+    readonly MultiHeadSelfAttention spaceAttention;
 
     /// <summary>Attention along time; its <see cref="MultiHeadSelfAttention.LastWeights"/> are <c>(B·N, heads, T, T)</c>.</summary>
-    public MultiHeadSelfAttention TimeAttention { get; }
+    public MultiHeadSelfAttention TimeAttention => timeAttention;
     /// <summary>Attention along space; its <see cref="MultiHeadSelfAttention.LastWeights"/> are <c>(B·T, heads, N, N)</c>.</summary>
-    public MultiHeadSelfAttention SpaceAttention { get; }
+    public MultiHeadSelfAttention SpaceAttention => spaceAttention;
 
     public DividedSpaceTimeBlock(string name, int dim, int heads, double mlpRatio = 4, bool causal = false) : base(name)
     {
         timeNorm = nn.LayerNorm(dim);
-        TimeAttention = new MultiHeadSelfAttention("timeAttention", dim, heads, causal);
+        timeAttention = new MultiHeadSelfAttention("timeAttention", dim, heads, causal);
         spaceNorm = nn.LayerNorm(dim);
-        SpaceAttention = new MultiHeadSelfAttention("spaceAttention", dim, heads);
+        spaceAttention = new MultiHeadSelfAttention("spaceAttention", dim, heads);
         mlpNorm = nn.LayerNorm(dim);
         int hidden = (int)(dim * mlpRatio);
         mlp = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, dim));
