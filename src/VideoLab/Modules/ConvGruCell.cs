@@ -37,12 +37,16 @@ public sealed class ConvGruCell : nn.Module<Tensor, Tensor?, Tensor>
 
     public override Tensor forward(Tensor x, Tensor? state)
     {
+        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees them when
+        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
+        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        using var scope = NewDisposeScope();
         var h = state ?? zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
         var fromX = inputGates.call(x).chunk(3, dim: 1);    // 3 × (B, hidden, H, W)
         var fromH = hiddenGates.call(h).chunk(2, dim: 1);   // 2 × (B, hidden, H, W)
         var z = (fromX[0] + fromH[0]).sigmoid();
         var r = (fromX[1] + fromH[1]).sigmoid();
         var candidate = (fromX[2] + hiddenCandidate.call(r * h)).tanh();
-        return (1 - z) * h + z * candidate;
+        return ((1 - z) * h + z * candidate).MoveToOuterDisposeScope();
     }
 }

@@ -36,6 +36,10 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
 
     public override (Tensor H, Tensor C) forward(Tensor x, (Tensor H, Tensor C)? state)
     {
+        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees them when
+        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
+        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        using var scope = NewDisposeScope();
         var (h, c) = state ?? (ZeroState(x), ZeroState(x));
         var gates = inputGates.call(x) + hiddenGates.call(h);  // (B, 4·hidden, H, W)
         var chunks = gates.chunk(4, dim: 1);                  // 4 × (B, hidden, H, W)
@@ -45,7 +49,7 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
         var o = chunks[3].sigmoid();
         var cNext = f * c + i * g;
         var hNext = o * cNext.tanh();
-        return (hNext, cNext);
+        return (hNext.MoveToOuterDisposeScope(), cNext.MoveToOuterDisposeScope());
     }
 
     Tensor ZeroState(Tensor x) =>

@@ -43,6 +43,10 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
 
     public override (Tensor H, Tensor C, Tensor M) forward(Tensor x, (Tensor H, Tensor C)? state, Tensor? memory)
     {
+        // The step's temporaries (gate maps, activations, the [c', m'] concatenation) are freed when it returns, as PyTorch frees them when
+        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
+        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        using var scope = NewDisposeScope();
         Tensor Zero() => zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
         var (h, c) = state ?? (Zero(), Zero());
         var m = memory ?? Zero();
@@ -55,6 +59,6 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
         var both = cat([cNext, mNext], 1);              // (B, 2·hidden, H, W)
         var o = (gx[6] + gh[3] + outputGate.call(both)).sigmoid();
         var hNext = o * fuse.call(both).tanh();
-        return (hNext, cNext, mNext);
+        return (hNext.MoveToOuterDisposeScope(), cNext.MoveToOuterDisposeScope(), mNext.MoveToOuterDisposeScope());
     }
 }

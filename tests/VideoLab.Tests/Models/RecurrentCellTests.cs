@@ -66,4 +66,32 @@ public class RecurrentCellTests
         Assert.Equal(new long[] { 2, Hidden, 5, 5 }, m2.shape);
         Assert.False(m2.allclose(m2Zero), "the spatiotemporal memory passed in must change the memory out");
     }
+
+    /// <summary>
+    /// A cell step leaves only its outputs alive in the caller's scope, with and without autograd: the gate maps
+    /// and activations are freed when the step returns (as in PyTorch), not kept until the end of the rollout.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_cell_step_leaves_only_its_outputs_alive(bool grad)
+    {
+        using var scope = NewDisposeScope();
+        using var mode = grad ? enable_grad() : no_grad();
+        var x = rand(2, 2, 6, 6);
+        var lstm = new ConvLstmCell("lstm", 2, Hidden, 3);
+        var gru = new ConvGruCell("gru", 2, Hidden, 3);
+        var st = new SpatioTemporalLstmCell("st", 2, Hidden, 3);
+        Assert.Equal(2, TensorsLeftBy(() => lstm.call(x, null)));      // h, c
+        Assert.Equal(1, TensorsLeftBy(() => gru.call(x, null)));       // h
+        Assert.Equal(3, TensorsLeftBy(() => st.call(x, null, null)));  // h, c, m
+    }
+
+    static long TensorsLeftBy(Action step)
+    {
+        var stats = DisposeScopeManager.Statistics;
+        long before = stats.ThreadTotalLiveCount;
+        step();
+        return stats.ThreadTotalLiveCount - before;
+    }
 }
