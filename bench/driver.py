@@ -85,12 +85,14 @@ PROFILES = {
     # long for several interleaved repetitions of seven families.
     "full": dict(threads=2, data_rounds=3,
                  throughput=dict(batch=16, layers=4, hidden=32, kernel=5, patch=4, warmup=1, steps=3, reps=3),
+                 kernels=dict(batch=16, warmup=5, steps=30, reps=3),
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
                               train_clips=2000, test_clips=500)),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1, data_rounds=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
+                  kernels=dict(batch=2, warmup=1, steps=3, reps=2),
                   memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1, parallel=2),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
                                train_clips=200, test_clips=40)),
@@ -141,6 +143,24 @@ def section_size(profile):
     return rows
 
 
+def interleaved(verb, opts, reps, threads):
+    """A/B pairs: VideoLab then PyTorch, the order swapped every repetition; each call a fresh process whose
+    median step time is one sample. Returns per-side seconds, the ratios (VideoLab speed / PyTorch speed, per
+    pair), the parameter count both sides reported, and the 1-minute load average before each call."""
+    runs = {"videolab": [], "pytorch": []}
+    params, loads = {}, []
+    for rep in range(reps):
+        order = ("videolab", "pytorch") if rep % 2 == 0 else ("pytorch", "videolab")
+        for side in order:
+            loads.append(load())
+            r = call(side, verb, dict(opts, seed=rep), threads)
+            runs[side].append(statistics.median(r["seconds"]))
+            params[side] = r["params"]
+    assert params["videolab"] == params["pytorch"], f"{verb} {opts}: parameter counts differ: {params}"
+    ratios = [p / v for v, p in zip(runs["videolab"], runs["pytorch"])]
+    return runs, ratios, params["videolab"], loads
+
+
 def section_throughput(profile, emit=lambda rows: None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
@@ -152,19 +172,8 @@ def section_throughput(profile, emit=lambda rows: None):
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
         opts.update({k: v for k, v in change.items() if k != "name"})
         for verb in ("train-speed", "infer-speed"):
-            runs = {"videolab": [], "pytorch": []}
-            params = {}
-            loads = []
-            for rep in range(s["reps"]):
-                order = ("videolab", "pytorch") if rep % 2 == 0 else ("pytorch", "videolab")
-                for side in order:
-                    loads.append(load())
-                    r = call(side, verb, dict(opts, seed=rep), threads)
-                    runs[side].append(statistics.median(r["seconds"]))
-                    params[side] = r["params"]
-            assert params["videolab"] == params["pytorch"], f"{model}: parameter counts differ: {params}"
-            ratios = [p / v for v, p in zip(runs["videolab"], runs["pytorch"])]  # VideoLab speed / PyTorch speed
-            row = dict(name=name, model=model, verb=verb, params=params["videolab"], batch=s["batch"],
+            runs, ratios, params, loads = interleaved(verb, opts, s["reps"], threads)
+            row = dict(name=name, model=model, verb=verb, params=params, batch=s["batch"],
                        videolab_seconds=runs["videolab"], pytorch_seconds=runs["pytorch"],
                        videolab_per_s=spread([1 / x for x in runs["videolab"]]),
                        pytorch_per_s=spread([1 / x for x in runs["pytorch"]]),
@@ -176,6 +185,31 @@ def section_throughput(profile, emit=lambda rows: None):
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
                   f"[{row['ratio']['min']:.2f}-{row['ratio']['max']:.2f}] load {loads}", flush=True)
             emit(rows)
+    return rows
+
+
+# Single layers at the shapes the throughput models run them (batch 16): are the kernels themselves equal?
+KERNEL_OPS = [
+    ("conv2d 32->128 5x5 on 16x16 (ConvLSTM 4 x 32 hidden gates)", dict(op="conv2d", cin=32, cout=128, kernel=5, size=16)),
+    ("conv2d 16->96 5x5 on 16x16 (ConvGRU 4 x 32 first input gates)", dict(op="conv2d", cin=16, cout=96, kernel=5, size=16)),
+    ("conv2d 32->32 3x3 on 32x32 (SimVP encoder)", dict(op="conv2d", cin=32, cout=32, kernel=3, size=32)),
+    ("conv3d 32->32 3x3x3 on 8x32x32 (VQ-VAE width 32)", dict(op="conv3d", cin=32, cout=32, kernel=3, size=32, frames=8)),
+    ("linear 64->192 on 16x64 tokens (transformer qkv, per frame)", dict(op="linear", cin=64, cout=192, size=8)),
+]
+
+
+def section_kernels(profile):
+    s, threads = profile["kernels"], profile["threads"]
+    rows = []
+    for label, op in KERNEL_OPS:
+        for backward in (0, 1):
+            opts = dict(op, batch=s["batch"], backward=backward, warmup=s["warmup"], steps=s["steps"])
+            runs, ratios, params, loads = interleaved("op-speed", opts, s["reps"], threads)
+            rows.append(dict(op=label, backward=backward, options=opts, params=params,
+                             videolab_ms=spread([1000 * x for x in runs["videolab"]]),
+                             pytorch_ms=spread([1000 * x for x in runs["pytorch"]]), ratio=spread(ratios), load_1min=loads))
+            print(f"kernel {label} {'fwd+bwd' if backward else 'fwd'}: VideoLab {rows[-1]['videolab_ms']['median']:.2f} ms, "
+                  f"PyTorch {rows[-1]['pytorch_ms']['median']:.2f} ms, ratio {rows[-1]['ratio']['median']:.2f}", flush=True)
     return rows
 
 
@@ -359,6 +393,20 @@ def markdown(r):
                        f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
         loads = [l for x in r["throughput"] for l in x["load_1min"]]
         out += ["", f"1-minute load average during these runs: {min(loads)}-{max(loads)} (2 cores).", ""]
+    if "kernels" in r:
+        k = p["kernels"]
+        out += ["## Single layers: the kernels without the model around them", "",
+                f"One layer at the shape a throughput model runs it, batch {k['batch']}, {p['threads']} threads; "
+                f"{k['warmup']} warm-up + {k['steps']} timed calls per process, median; {k['reps']} processes per side, "
+                "A/B interleaved. VideoLab's LibTorch 2.10 (oneDNN for convolutions, oneMKL for matrix products) "
+                "against Debian's PyTorch 1.13 (oneDNN, OpenBLAS): where a model's ratio follows its layers' ratio, "
+                "the difference is the kernels' version, not TorchSharp.", "",
+                "| layer | pass | VideoLab ms | PyTorch ms | ratio |", "| --- | --- | ---: | ---: | ---: |"]
+        f = lambda s, d=2: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
+        for x in r["kernels"]:
+            out.append(f"| {x['op']} | {'forward + backward' if x['backward'] else 'forward'} | {f(x['videolab_ms'])} | "
+                       f"{f(x['pytorch_ms'])} | {f(x['ratio'])} |")
+        out.append("")
     if "memory" in r:
         m = p["memory"]
         out += ["## Resident memory over training (VideoLab)", "",
@@ -442,7 +490,7 @@ def markdown(r):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", default="full", choices=PROFILES)
-    ap.add_argument("--only", default="size,memory,throughput,quality,data")
+    ap.add_argument("--only", default="size,memory,throughput,kernels,quality,data")
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
     ap.add_argument("--models", help="only these models (comma-separated; throughput rows by name, e.g. "
                                      "convlstm-tiny); rows of other models already in today's file are kept")
@@ -465,7 +513,7 @@ def main():
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]
     sections = {"size": section_size, "memory": section_memory, "throughput": section_throughput,
-                "quality": section_quality, "data": section_data}
+                "quality": section_quality, "data": section_data, "kernels": section_kernels}
     for name in a.only.split(","):
         started = time.time()
         if name == "memory":

@@ -8,7 +8,7 @@ using VideoLab.Training;
 using static TorchSharp.torch;
 
 // One measurement per process, printed as one JSON line; bench/driver.py interleaves these calls with the
-// PyTorch peer's (bench/peers/worker.py) and aggregates. Verbs: train-speed, infer-speed, memory, size, quality, check.
+// PyTorch peer's (bench/peers/worker.py) and aggregates. Verbs: train-speed, infer-speed, memory, size, quality, check, op-speed.
 if (args.Length == 0) { Console.Error.WriteLine("usage: VideoLab.Bench VERB --key value ..."); return 2; }
 var verb = args[0];
 var o = new Options(args.Skip(1));
@@ -26,7 +26,8 @@ var result = verb switch
     "size" => Size(),
     "quality" => Quality(),
     "check" => Check(),
-    _ => throw new ArgumentException($"Unknown verb '{verb}' (train-speed, infer-speed, memory, size, quality, check)."),
+    "op-speed" => OpSpeed.Run(o),
+    _ => throw new ArgumentException($"Unknown verb '{verb}' (train-speed, infer-speed, memory, size, quality, check, op-speed)."),
 };
 result["side"] = "videolab";
 result["verb"] = verb;

@@ -20,11 +20,14 @@ import mocogan
 def options():
     p = argparse.ArgumentParser()
     p.add_argument("verb")
-    p.add_argument("--model", required=True)
+    p.add_argument("--model", default="")  # every verb but op-speed builds one
     for name, default in [("channels", 1), ("height", 64), ("width", 64), ("context", 10), ("horizon", 10),
                           ("layers", 4), ("hidden", 128), ("kernel", 5), ("patch", 4), ("batch", 16),
                           ("warmup", 2), ("steps", 5), ("threads", 2), ("seed", 0), ("every", 100)]:
         p.add_argument("--" + name, type=int, default=default)
+    for name, default in [("cin", 32), ("cout", 128), ("size", 16), ("frames", 8), ("backward", 1)]:  # op-speed
+        p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--op", default="conv2d")
     p.add_argument("--embedding", type=int, default=64)
     p.add_argument("--temporal", type=int, default=512)
     p.add_argument("--spatial-layers", type=int, default=4)
@@ -202,10 +205,8 @@ def check(a, device):
     own = model.state_dict()
     state = {}
     for file in sorted((folder / "state").glob("*.npy")):
-        # C# fields are camelCase, and an auto-property's field is "<Name>k__BackingField" (TorchSharp registers that):
-        # blocks.0.<TimeAttention>k__BackingField.qkv.weight, blocks.0.timeNorm.weight -> time_attention, time_norm
-        name = re.sub(r"<(\w+)>k__BackingField", r"\1", file.stem)
-        name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+        # C# fields are camelCase: blocks.0.timeAttention.qkv.weight -> blocks.0.time_attention.qkv.weight
+        name = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", file.stem).lower()
         if name not in own:
             raise SystemExit(f"peer check: C# tensor {file.stem} ({name}) has no counterpart in the mirror")
         state[name] = torch.from_numpy(np.load(file)).to(own[name].dtype)
@@ -221,12 +222,34 @@ def check(a, device):
             "max_abs_diff": (output - expected).abs().max().item(), "max_abs_output": expected.abs().max().item()}
 
 
+def op_speed(a, device):
+    """One layer alone, timed, as the C# worker's OpSpeed: the kernels without the model around them."""
+    layer = {"conv2d": lambda: torch.nn.Conv2d(a.cin, a.cout, a.kernel, padding=a.kernel // 2),
+             "conv3d": lambda: torch.nn.Conv3d(a.cin, a.cout, a.kernel, padding=a.kernel // 2),
+             "linear": lambda: torch.nn.Linear(a.cin, a.cout)}[a.op]().to(device)
+    shape = {"conv2d": (a.batch, a.cin, a.size, a.size), "conv3d": (a.batch, a.cin, a.frames, a.size, a.size),
+             "linear": (a.batch * a.size * a.size, a.cin)}[a.op]
+    x = torch.rand(*shape, device=device, requires_grad=bool(a.backward))
+    seconds = []
+    with torch.set_grad_enabled(bool(a.backward)):
+        for i in range(a.warmup + a.steps):
+            start = time.perf_counter()
+            y = layer(x)
+            if a.backward:
+                y.sum().backward()
+            sync(device)
+            if i >= a.warmup:
+                seconds.append(time.perf_counter() - start)
+    return {"params": models.parameters(layer), "batch": a.batch, "seconds": seconds}
+
+
 def main():
     a = options()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     device = torch.device(a.device)
-    verbs = {"train-speed": train_speed, "infer-speed": infer_speed, "size": size, "quality": quality, "check": check}
+    verbs = {"train-speed": train_speed, "infer-speed": infer_speed, "size": size, "quality": quality, "check": check,
+             "op-speed": op_speed}
     result = verbs[a.verb](a, device)
     result.update(side="pytorch", verb=a.verb, threads=torch.get_num_threads(), torch=torch.__version__)
     print(json.dumps(result))

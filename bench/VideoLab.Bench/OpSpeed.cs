@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace VideoLab.Bench;
+
+/// <summary>
+/// One layer alone, timed: separates the kernels (LibTorch's against the peer's PyTorch build) from everything
+/// around them (the framework's per-call overhead, memory reuse). The peer's <c>op-speed</c> verb builds the same
+/// layer on the same shapes. Options: <c>--op conv2d|conv3d|linear --cin --cout --kernel --size</c> (spatial side;
+/// for linear the rows are batch·size²) <c>--frames</c> (conv3d depth) <c>--backward 0|1 --batch --warmup --steps</c>.
+/// </summary>
+public static class OpSpeed
+{
+    public static Dictionary<string, object> Run(Options o)
+    {
+        string op = o.Required("op");
+        int batch = o.Int("batch", 16), cin = o.Int("cin", 32), cout = o.Int("cout", 128), k = o.Int("kernel", 5), size = o.Int("size", 16);
+        bool backward = o.Int("backward", 1) == 1;
+        nn.Module<Tensor, Tensor> layer = op switch
+        {
+            "conv2d" => nn.Conv2d(cin, cout, k, padding: k / 2),
+            "conv3d" => nn.Conv3d(cin, cout, k, padding: k / 2),
+            "linear" => nn.Linear(cin, cout),
+            _ => throw new ArgumentException($"bench op-speed: unknown --op '{op}' (conv2d, conv3d, linear)."),
+        };
+        var input = op switch
+        {
+            "conv2d" => rand([batch, cin, size, size]),                         // (B, Cin, S, S)
+            "conv3d" => rand([batch, cin, o.Int("frames", 8), size, size]),     // (B, Cin, T, S, S)
+            _ => rand((long)batch * size * size, cin),                          // (B·S², Cin): tokens
+        };
+        input.requires_grad = backward;
+        var seconds = new List<double>();
+        using (backward ? enable_grad() : no_grad())
+        {
+            for (int i = 0; i < o.Int("warmup", 3) + o.Int("steps", 20); i++)
+            {
+                using var scope = NewDisposeScope();
+                var watch = Stopwatch.StartNew();
+                var output = layer.call(input);
+                if (backward) output.sum().backward();
+                if (i >= o.Int("warmup", 3)) seconds.Add(watch.Elapsed.TotalSeconds);
+            }
+        }
+        long parameters = layer.parameters().Sum(p => p.numel());
+        return new() { ["params"] = parameters, ["batch"] = batch, ["seconds"] = seconds };
+    }
+}
