@@ -193,7 +193,13 @@ KERNEL_OPS = [
     ("conv2d 32->128 5x5 on 16x16 (ConvLSTM 4 x 32 hidden gates)", dict(op="conv2d", cin=32, cout=128, kernel=5, size=16)),
     ("conv2d 16->96 5x5 on 16x16 (ConvGRU 4 x 32 first input gates)", dict(op="conv2d", cin=16, cout=96, kernel=5, size=16)),
     ("conv2d 32->32 3x3 on 32x32 (SimVP encoder)", dict(op="conv2d", cin=32, cout=32, kernel=3, size=32)),
+    ("depthwise conv2d 256 ch 5x5 on 16x16 (SimVP gSTA local)", dict(op="conv2d", cin=256, cout=256, kernel=5, size=16,
+                                                                     groups=256)),
+    ("depthwise conv2d 256 ch 7x7 dilation 3 on 16x16 (SimVP gSTA dilated)",
+     dict(op="conv2d", cin=256, cout=256, kernel=7, size=16, groups=256, dilation=3)),
     ("conv3d 32->32 3x3x3 on 8x32x32 (VQ-VAE width 32)", dict(op="conv3d", cin=32, cout=32, kernel=3, size=32, frames=8)),
+    ("transposed conv3d 32->32 4x4x4 stride 2, 8x16x16 -> 16x32x32 (VQ-VAE decoder)",
+     dict(op="convtranspose3d", cin=32, cout=32, kernel=4, size=16, frames=8)),
     ("linear 64->192 on 16x64 tokens (transformer qkv, per frame)", dict(op="linear", cin=64, cout=192, size=8)),
 ]
 
@@ -369,18 +375,16 @@ def markdown(r):
     if "throughput" in r:
         t = p["throughput"]
         out += ["## CPU throughput, VideoLab against the same architecture in PyTorch", "",
-                f"64x64x1, 10 -> 10, batch {t['batch']}, {t['layers']} layers x {t['hidden']} hidden, kernel {t['kernel']}, "
-                f"patch {t['patch']}; {p['threads']} threads each; Adam + MSE, no teacher forcing. {t['reps']} "
-                f"repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} warm-up + "
-                f"{t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
+                f"The standard data setting: 64x64x1 clips, 10 -> 10, batch {t['batch']}; {p['threads']} threads each. "
+                "Each model at the size in its row (a quarter to a half of the published widths, so that one step takes "
+                "seconds; bench/driver.py THROUGHPUT_MODELS); recurrent models with kernel 5, patch 4. Training step: "
+                "Adam + MSE over 10 -> 10 without teacher forcing; the VQ-VAE reconstructs 16-frame clips (MSE + "
+                "commitment, AdamW); MoCoGAN runs one GanMethod step on 20-frame clips (D_I and D_V update, then G "
+                "update; non-saturating loss, spectral norm, AdamW betas (0.5, 0.999)). Inference: the same forward "
+                "under no_grad in eval mode (MoCoGAN: sampling a batch of clips). "
+                f"{t['reps']} repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} "
+                f"warm-up + {t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
-                "SimVP-gSTA: hid_S 32, hid_T 256, N_S 4, N_T 8 (half OpenSTL's widths). "
-                "VQ-VAE: 16-frame clips reconstructed, 2 residual blocks, width as above, codebook 512 x 64 (EMA); AdamW.", "",
-                "MoCoGAN: a training step is one GanMethod step on 20-frame clips (D_I and D_V update, then G update; "
-                "non-saturating loss, spectral norm, AdamW betas (0.5, 0.999)); inference samples a batch of clips with "
-                "the generator.", "",
-                "Rows whose size column differs from the sentence above ran at a smaller width (a second run, same "
-                "method, merged; see merged_profiles in the .json).", "",
                 "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
                 "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"

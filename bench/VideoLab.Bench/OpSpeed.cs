@@ -7,8 +7,9 @@ namespace VideoLab.Bench;
 /// <summary>
 /// One layer alone, timed: separates the kernels (LibTorch's against the peer's PyTorch build) from everything
 /// around them (the framework's per-call overhead, memory reuse). The peer's <c>op-speed</c> verb builds the same
-/// layer on the same shapes. Options: <c>--op conv2d|conv3d|linear --cin --cout --kernel --size</c> (spatial side;
-/// for linear the rows are batch·size²) <c>--frames</c> (conv3d depth) <c>--backward 0|1 --batch --warmup --steps</c>.
+/// layer on the same shapes. Options: <c>--op conv2d|conv3d|convtranspose3d|linear --cin --cout --kernel --size</c> (spatial side;
+/// for linear the rows are batch·size²) <c>--frames</c> (conv3d depth) <c>--groups --dilation</c> (conv2d)
+/// <c>--backward 0|1 --batch --warmup --steps</c>.
 /// </summary>
 public static class OpSpeed
 {
@@ -19,15 +20,16 @@ public static class OpSpeed
         bool backward = o.Int("backward", 1) == 1;
         nn.Module<Tensor, Tensor> layer = op switch
         {
-            "conv2d" => nn.Conv2d(cin, cout, k, padding: k / 2),
+            "conv2d" => nn.Conv2d(cin, cout, k, padding: o.Int("dilation", 1) * (k / 2), dilation: o.Int("dilation", 1), groups: o.Int("groups", 1)),
             "conv3d" => nn.Conv3d(cin, cout, k, padding: k / 2),
+            "convtranspose3d" => nn.ConvTranspose3d(cin, cout, k, stride: 2, padding: 1),  // doubles T, H, W at k = 4
             "linear" => nn.Linear(cin, cout),
-            _ => throw new ArgumentException($"bench op-speed: unknown --op '{op}' (conv2d, conv3d, linear)."),
+            _ => throw new ArgumentException($"bench op-speed: unknown --op '{op}' (conv2d, conv3d, convtranspose3d, linear)."),
         };
         var input = op switch
         {
             "conv2d" => rand([batch, cin, size, size]),                         // (B, Cin, S, S)
-            "conv3d" => rand([batch, cin, o.Int("frames", 8), size, size]),     // (B, Cin, T, S, S)
+            "conv3d" or "convtranspose3d" => rand([batch, cin, o.Int("frames", 8), size, size]),  // (B, Cin, T, S, S)
             _ => rand((long)batch * size * size, cin),                          // (B·S², Cin): tokens
         };
         input.requires_grad = backward;

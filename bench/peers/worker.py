@@ -25,7 +25,8 @@ def options():
                           ("layers", 4), ("hidden", 128), ("kernel", 5), ("patch", 4), ("batch", 16),
                           ("warmup", 2), ("steps", 5), ("threads", 2), ("seed", 0), ("every", 100)]:
         p.add_argument("--" + name, type=int, default=default)
-    for name, default in [("cin", 32), ("cout", 128), ("size", 16), ("frames", 8), ("backward", 1)]:  # op-speed
+    for name, default in [("cin", 32), ("cout", 128), ("size", 16), ("frames", 8), ("backward", 1), ("groups", 1),
+                          ("dilation", 1)]:  # op-speed
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--op", default="conv2d")
     p.add_argument("--embedding", type=int, default=64)
@@ -224,10 +225,13 @@ def check(a, device):
 
 def op_speed(a, device):
     """One layer alone, timed, as the C# worker's OpSpeed: the kernels without the model around them."""
-    layer = {"conv2d": lambda: torch.nn.Conv2d(a.cin, a.cout, a.kernel, padding=a.kernel // 2),
+    layer = {"conv2d": lambda: torch.nn.Conv2d(a.cin, a.cout, a.kernel, padding=a.dilation * (a.kernel // 2),
+                                               dilation=a.dilation, groups=a.groups),
              "conv3d": lambda: torch.nn.Conv3d(a.cin, a.cout, a.kernel, padding=a.kernel // 2),
+             "convtranspose3d": lambda: torch.nn.ConvTranspose3d(a.cin, a.cout, a.kernel, stride=2, padding=1),
              "linear": lambda: torch.nn.Linear(a.cin, a.cout)}[a.op]().to(device)
     shape = {"conv2d": (a.batch, a.cin, a.size, a.size), "conv3d": (a.batch, a.cin, a.frames, a.size, a.size),
+             "convtranspose3d": (a.batch, a.cin, a.frames, a.size, a.size),
              "linear": (a.batch * a.size * a.size, a.cin)}[a.op]
     x = torch.rand(*shape, device=device, requires_grad=bool(a.backward))
     seconds = []
