@@ -390,7 +390,10 @@ def markdown(r):
                 "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
                 "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
-        for x in r["throughput"]:
+        order = [change.get("name", m) for m, change in THROUGHPUT_MODELS]
+        by_order = lambda x: (order.index(x.get("name", x["model"])) if x.get("name", x["model"]) in order else len(order),
+                              x["verb"] != "train-speed")
+        for x in sorted(r["throughput"], key=by_order):
             what = ("training step" if x["verb"] == "train-speed" else
                     "inference (sampling)" if x["model"] == "mocogan" else "inference (forward)")
             o = x.get("options", {})
@@ -441,13 +444,15 @@ def markdown(r):
                 "frame (summed over the 64x64 pixels, as OpenSTL), SSIM (scikit-image), PSNR.", "",
                 "| model | size | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |",
                 "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        for x in r["quality"]:
+        order = ["copy-last-frame"] + [m for m, _ in QUALITY_MODELS]
+        rows = sorted(r["quality"], key=lambda x: (order.index(x["model"]) if x["model"] in order else len(order), x["side"]))
+        for x in rows:
             if x["model"] == "vqvae":
                 continue
             trained = f"{x['steps']} | {x['cpu_seconds']:.0f}" if "cpu_seconds" in x else "- | -"
             out.append(f"| {x['model']} | {size_label(x['model'], x.get('options', {}))} | {x['side']} | {trained} | "
                        f"{x['mse']:.1f} | {x['mae']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} |")
-        vq = [x for x in r["quality"] if x["model"] == "vqvae"]
+        vq = [x for x in rows if x["model"] == "vqvae"]
         if vq:
             out += ["", "The VQ-VAE, scored on its reconstruction of all 20 test frames (the same metrics), with the "
                         "perplexity of its code histogram over the whole test set (exp of the entropy: the number of "
@@ -500,6 +505,7 @@ def main():
     ap.add_argument("--date", default=datetime.datetime.utcnow().strftime("%Y-%m-%d"))
     ap.add_argument("--models", help="only these models (comma-separated; throughput rows by name, e.g. "
                                      "convlstm-tiny); rows of other models already in today's file are kept")
+    ap.add_argument("--render", action="store_true", help="only rewrite today's .md from its .json; nothing is measured")
     a = ap.parse_args()
     if not WORKER.exists():
         raise SystemExit(f"{WORKER} is missing: build it with `dotnet build bench/VideoLab.Bench -c Release` (bench/run does).")
@@ -510,6 +516,10 @@ def main():
     suffix = "" if a.profile == "full" else f"-{a.profile}"
     path = RESULTS / f"{a.date}{suffix}.json"
     results = json.loads(path.read_text()) if path.exists() else {}
+    if a.render:
+        path.with_suffix(".md").write_text(markdown(results))
+        print(f"wrote {path.with_suffix('.md')}")
+        return
     results.update(date=a.date, profile=a.profile, profile_settings=profile, machine=machine(),
                    command="bench/run" + ("" if a.profile == "full" else f" --profile {a.profile}"))
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
