@@ -37,7 +37,8 @@ public sealed record VideoTransformerConfig(
 /// GPT recipe on frames. Changed from TimeSformer (a classifier): no class token; a linear head maps each
 /// token back to its patch and the model predicts the change from the current frame (residual), so it
 /// starts as the copy-last-frame baseline. Rollout: feed predictions back one frame at a time, any horizon,
-/// over a sliding window of <see cref="VideoTransformerConfig.MaxFrames"/>. With full teacher forcing
+/// over a sliding window of <see cref="VideoTransformerConfig.MaxFrames"/>; each step runs only the new frame
+/// against the earlier frames' cached time-attention keys and values. With full teacher forcing
 /// (probability 1) the whole sequence trains in one parallel pass.
 /// Attention weights for plots: set <see cref="KeepAttention"/>, predict, then read
 /// <c>Blocks[i].TimeAttention.LastWeights</c> and <c>Blocks[i].SpaceAttention.LastWeights</c>.
@@ -96,32 +97,51 @@ public sealed class VideoTransformer : PredictorModule
         if (teacher is { Probability: >= 1 } && tc + horizon - 1 <= Config.MaxFrames)
         {
             var sequence = cat([context, teacher.Truth.narrow(1, 0, horizon - 1)], 1);     // (B, Tc + horizon − 1, C, H, W)
-            return NextFrames(sequence).narrow(1, tc - 1, horizon).MoveToOuterDisposeScope();  // (B, horizon, C, H, W)
+            return NextFrames(sequence, 0, null).narrow(1, tc - 1, horizon).MoveToOuterDisposeScope();  // (B, horizon, C, H, W)
         }
 
+        // Time attention is causal, so a frame's tokens never change once computed: each step runs only the new
+        // frame and attends over the earlier frames' cached keys and values. Two cases recompute the whole window:
+        // when it slides past MaxFrames (every frame's time position shifts), and with KeepAttention (the plots
+        // want every step's full T×T time map).
         var frames = context.narrow(1, Math.Max(0, tc - Config.MaxFrames), Math.Min(tc, Config.MaxFrames));  // (B, ≤ MaxFrames, C, H, W)
-        var predictions = new List<Tensor>(horizon);
-        for (int k = 0; k < horizon; k++)
+        AttentionCache[]? caches = KeepAttention ? null : NewCaches();
+        var next = NextFrames(frames, 0, caches).select(1, -1);                             // (B, C, H, W)
+        var predictions = new List<Tensor>(horizon) { next };
+        for (int k = 1; k < horizon; k++)
         {
-            var next = NextFrames(frames).select(1, -1);                                    // (B, C, H, W)
-            predictions.Add(next);
-            var fed = teacher is null ? next : Rollout.Mix(next, teacher.Truth.select(1, k), teacher.Probability);
+            var fed = teacher is null ? next : Rollout.Mix(next, teacher.Truth.select(1, k - 1), teacher.Probability);
             frames = cat([frames, fed.unsqueeze(1)], 1);                                    // (B, L + 1, C, H, W)
-            if (frames.shape[1] > Config.MaxFrames) frames = frames.narrow(1, 1, Config.MaxFrames);
+            if (frames.shape[1] > Config.MaxFrames)
+            {
+                frames = frames.narrow(1, 1, Config.MaxFrames);
+                caches = KeepAttention ? null : NewCaches();
+                next = NextFrames(frames, 0, caches).select(1, -1);
+            }
+            else if (caches is null) next = NextFrames(frames, 0, null).select(1, -1);
+            else next = NextFrames(fed.unsqueeze(1), frames.shape[1] - 1, caches).select(1, -1);
+            predictions.Add(next);
         }
         return stack(predictions, 1).MoveToOuterDisposeScope();                            // (B, horizon, C, H, W)
     }
 
-    /// <summary>Frames 1..L → predictions of frames 2..L+1 (each output sees only its frame and earlier ones).</summary>
-    Tensor NextFrames(Tensor frames)                                                        // (B, L, C, H, W)
+    AttentionCache[] NewCaches() => [.. blocks.Select(_ => new AttentionCache())];
+
+    /// <summary>
+    /// Frames at window positions start..start+L−1 → predictions of the frames after each (each output sees only
+    /// its frame and earlier ones). With caches, the earlier frames' keys and values are read from them and these
+    /// frames' are added.
+    /// </summary>
+    Tensor NextFrames(Tensor frames, long start, AttentionCache[]? caches)                 // (B, L, C, H, W)
     {
         int p = Config.PatchSize;
         long b = frames.shape[0], l = frames.shape[1];
         var cells = Patches.Split(frames, p);                                               // (B, L, C·p², h, w)
         long h = cells.shape[3], w = cells.shape[4];
         var tokens = embed.call(cells.flatten(3).transpose(2, 3))                          // (B, L, N, D)
-                     + spacePosition + timePosition.narrow(0, 0, l);
-        foreach (var block in blocks) tokens = block.call(tokens);                          // (B, L, N, D)
+                     + spacePosition + timePosition.narrow(0, start, l);
+        for (int i = 0; i < blocks.Count; i++)
+            tokens = caches is null ? blocks[i].call(tokens) : blocks[i].Append(tokens, caches[i]);  // (B, L, N, D)
         var change = head.call(norm.call(tokens)).transpose(2, 3).reshape(b, l, -1, h, w); // (B, L, C·p², h, w)
         return frames + Patches.Merge(change, p);                                           // (B, L, C, H, W)
     }

@@ -5,9 +5,24 @@ using static TorchSharp.torch;
 namespace VideoLab.Modules;
 
 /// <summary>
+/// The keys and values a causal attention has computed so far, <c>(B, heads, L, D/heads)</c> each: with them a
+/// new token attends to the earlier ones without recomputing them (the "KV cache" of autoregressive decoding).
+/// Filled by <see cref="MultiHeadSelfAttention.Append"/>; empty at first.
+/// </summary>
+public sealed class AttentionCache
+{
+    public Tensor? Keys { get; internal set; }
+    public Tensor? Values { get; internal set; }
+
+    /// <summary>Tokens cached so far.</summary>
+    public long Length => Keys?.shape[2] ?? 0;
+}
+
+/// <summary>
 /// Multi-head scaled dot-product self-attention (Vaswani et al. 2017), written out so that the attention
 /// weights can be kept for plots: set <see cref="KeepWeights"/> and read <see cref="LastWeights"/> after a
 /// forward. <c>(B, N, D) → (B, N, D)</c>; with <c>causal</c>, token i attends to tokens ≤ i only.
+/// <see cref="Append"/> attends from new tokens over cached earlier ones, for autoregressive rollouts.
 /// Shared by the predictors and the generators.
 /// </summary>
 public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
@@ -34,24 +49,44 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
     /// <summary>The weights of the last forward with <see cref="KeepWeights"/> on: <c>(B, heads, N, N)</c>, rows sum to 1; null before.</summary>
     public Tensor? LastWeights => lastWeights;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Attend(x, cache: null);
+
+    /// <summary>
+    /// Attends from the new tokens <paramref name="x"/> <c>(B, n, D)</c> over the cached earlier tokens and
+    /// themselves, then adds their keys and values to <paramref name="cache"/>. With a causal mask the result
+    /// equals the last n rows of a forward over all the tokens.
+    /// </summary>
+    public Tensor Append(Tensor x, AttentionCache cache) =>
+        causal ? Attend(x, cache)
+               : throw new InvalidOperationException("MultiHeadSelfAttention.Append: only a causal attention can extend a sequence " +
+                                                     "token by token (earlier outputs would change); call forward on the whole sequence.");
+
+    Tensor Attend(Tensor x, AttentionCache? cache)
     {
         long b = x.shape[0], n = x.shape[1], d = x.shape[2];
-        var parts = qkv.call(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);  // (3, B, heads, N, D/heads)
+        var parts = qkv.call(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);  // (3, B, heads, n, D/heads)
         var (q, k, v) = (parts[0], parts[1], parts[2]);
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d / heads);                  // (B, heads, N, N)
+        long past = 0;
+        if (cache is not null)
+        {
+            past = cache.Length;
+            if (past > 0) (k, v) = (cat([cache.Keys!, k], 2), cat([cache.Values!, v], 2));  // (B, heads, past + n, D/heads)
+            (cache.Keys, cache.Values) = (k, v);
+        }
+        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d / heads);                  // (B, heads, n, past + n)
         if (causal)
         {
-            using var future = ones(n, n, dtype: ScalarType.Bool, device: x.device).triu(1);  // (N, N): true above the diagonal
+            // New token i sits at position past + i: it may not see positions after that.
+            using var future = ones(n, past + n, dtype: ScalarType.Bool, device: x.device).triu(past + 1);  // (n, past + n)
             scores = scores.masked_fill(future, float.NegativeInfinity);
         }
-        var weights = scores.softmax(-1);                                                   // (B, heads, N, N)
+        var weights = scores.softmax(-1);                                                   // (B, heads, n, past + n)
         if (KeepWeights)
         {
             lastWeights?.Dispose();
             lastWeights = weights.detach().cpu().clone().DetachFromDisposeScope();
         }
-        var mixed = weights.matmul(v).transpose(1, 2).reshape(b, n, d);                      // (B, N, D)
+        var mixed = weights.matmul(v).transpose(1, 2).reshape(b, n, d);                      // (B, n, D)
         return output.call(mixed);
     }
 
@@ -97,13 +132,23 @@ public sealed class DividedSpaceTimeBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Run(x, timeCache: null);
+
+    /// <summary>
+    /// The block on new frames <c>(B, t, N, D)</c> that follow the frames whose time-attention keys and values
+    /// are in <paramref name="timeCache"/> (causal blocks only): equals the last t frames of a forward over all
+    /// of them, since only time attention mixes frames. Adds the new frames to the cache.
+    /// </summary>
+    public Tensor Append(Tensor x, AttentionCache timeCache) => Run(x, timeCache);
+
+    Tensor Run(Tensor x, AttentionCache? timeCache)
     {
         long b = x.shape[0], t = x.shape[1], n = x.shape[2], d = x.shape[3];
-        var alongTime = x.transpose(1, 2).reshape(b * n, t, d);                                  // (B·N, T, D)
-        x = x + TimeAttention.call(timeNorm.call(alongTime)).reshape(b, n, t, d).transpose(1, 2); // (B, T, N, D)
+        var alongTime = timeNorm.call(x.transpose(1, 2).reshape(b * n, t, d));                   // (B·N, T, D)
+        var attended = timeCache is null ? timeAttention.call(alongTime) : timeAttention.Append(alongTime, timeCache);
+        x = x + attended.reshape(b, n, t, d).transpose(1, 2);                                    // (B, T, N, D)
         var alongSpace = x.reshape(b * t, n, d);                                                 // (B·T, N, D)
-        x = x + SpaceAttention.call(spaceNorm.call(alongSpace)).reshape(b, t, n, d);             // (B, T, N, D)
+        x = x + spaceAttention.call(spaceNorm.call(alongSpace)).reshape(b, t, n, d);             // (B, T, N, D)
         return x + mlp.call(mlpNorm.call(x));
     }
 }

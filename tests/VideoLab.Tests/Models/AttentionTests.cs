@@ -75,4 +75,46 @@ public class AttentionTests
         long tokens = 8 * 8;  // 16×16 halved once by two spatial layers
         Assert.Equal(new long[] { 2 * tokens, config.Heads, 4, 4 }, model.AttentionBlocks[0].TimeAttention.LastWeights!.shape);
     }
+
+    [Fact]
+    public void Appending_tokens_to_a_causal_attention_equals_attending_over_all_of_them()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var attention = new MultiHeadSelfAttention("a", 8, 2, causal: true);
+        var x = randn(3, 6, 8);                                                  // (B, N, D)
+        var whole = attention.call(x);
+        var cache = new AttentionCache();
+        var first = attention.Append(x.narrow(1, 0, 4), cache);
+        var second = attention.Append(x.narrow(1, 4, 2), cache);
+        Assert.Equal(6, cache.Length);
+        Assert.True(cat([first, second], 1).allclose(whole, atol: 1e-5), "cached keys and values must give the full forward's rows");
+        var bidirectional = new MultiHeadSelfAttention("b", 8, 2);
+        Assert.Throws<InvalidOperationException>(() => bidirectional.Append(x, new AttentionCache()));
+    }
+
+    /// <summary>
+    /// The rollout runs each new frame against cached keys and values, except with KeepAttention on, where it
+    /// recomputes the whole window every step: both must predict the same frames, with and without the window
+    /// sliding past MaxFrames (8 in the tiny config).
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(11)]
+    public void The_cached_transformer_rollout_equals_recomputing_the_window(int horizon)
+    {
+        VideoTransformer model;
+        lock (SeedLock.Gate) { torch.random.manual_seed(5); model = new VideoTransformer(VideoTransformerConfig.Tiny); }
+        using var _m = model;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.1);  // off the near-identity start
+        var context = rand([2, 3, 1, 16, 16]);
+        var cached = model.Predict(context, horizon);
+        model.KeepAttention = true;
+        var recomputed = model.Predict(context, horizon);
+        Assert.Equal(new long[] { 2, horizon, 1, 16, 16 }, cached.shape);
+        Assert.True(cached.allclose(recomputed, atol: 1e-5),
+                    $"largest difference {(cached - recomputed).abs().max().item<float>()}");
+    }
 }
