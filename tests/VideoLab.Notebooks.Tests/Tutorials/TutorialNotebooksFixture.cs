@@ -3,6 +3,7 @@ using TorchSharp;
 using VideoLab.Notebooks.Runner;
 using VideoLab.Runtime;
 using VideoLab.Tutorials;
+using Xunit.Abstractions;
 
 namespace VideoLab.Notebooks.Tests.Tutorials;
 
@@ -13,7 +14,7 @@ namespace VideoLab.Notebooks.Tests.Tutorials;
 /// so small that intra-op threads only add synchronisation (measured: 02 and 03 ran 3–5× faster on one thread on a busy
 /// 2-core machine).
 /// </summary>
-public sealed class TutorialNotebooksFixture : IAsyncLifetime
+public sealed class TutorialNotebooksFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly string[] Names = ["01-data", "02-cnn", "03-rnn", "04-attention", "05-gan", "06-vqvae", "07-gallery"];
 
@@ -35,7 +36,8 @@ public sealed class TutorialNotebooksFixture : IAsyncLifetime
                 var path = Path.Combine(TestPaths.RepositoryRoot, "notebooks", name + ".ipynb");
                 var clock = Stopwatch.StartNew();
                 Runs[name] = await NotebookRunner.RunAsync(path, new RunOptions { OutputDirectory = OutputFolder }, TextWriter.Null);
-                Console.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:F0} s");
+                // xunit's diagnostic sink, not Console: other test classes capture Console.Out while this runs.
+                diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"{name}: {clock.Elapsed.TotalSeconds:F0} s"));
             }
         }
         finally
