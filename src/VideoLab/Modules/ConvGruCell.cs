@@ -37,9 +37,10 @@ public sealed class ConvGruCell : nn.Module<Tensor, Tensor?, Tensor>
 
     public override Tensor forward(Tensor x, Tensor? state)
     {
-        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees them when
-        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
-        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees
+        // a tensor when its last reference goes; otherwise a rollout keeps every step's intermediates until the
+        // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
+        // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
         var h = state ?? zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
         var fromX = inputGates.call(x).chunk(3, dim: 1);    // 3 × (B, hidden, H, W)

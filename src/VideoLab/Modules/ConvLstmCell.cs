@@ -36,9 +36,10 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
 
     public override (Tensor H, Tensor C) forward(Tensor x, (Tensor H, Tensor C)? state)
     {
-        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees them when
-        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
-        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        // The step's temporaries (gate maps, activations) are freed when it returns, as PyTorch frees
+        // a tensor when its last reference goes; otherwise a rollout keeps every step's intermediates until the
+        // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
+        // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
         var (h, c) = state ?? (ZeroState(x), ZeroState(x));
         var gates = inputGates.call(x) + hiddenGates.call(h);  // (B, 4·hidden, H, W)

@@ -7,7 +7,9 @@ namespace VideoLab.Modules;
 /// <summary>
 /// The keys and values a causal attention has computed so far, <c>(B, heads, L, D/heads)</c> each: with them a
 /// new token attends to the earlier ones without recomputing them (the "KV cache" of autoregressive decoding).
-/// Filled by <see cref="MultiHeadSelfAttention.Append"/>; empty at first.
+/// Filled by <see cref="MultiHeadSelfAttention.Append"/>; empty at first. Unlike <see cref="KeyValueCache"/>
+/// (the code prior's sampling, written in place under no_grad), it grows by concatenation, so a training rollout
+/// back-propagates through it.
 /// </summary>
 public sealed class AttentionCache
 {
@@ -46,7 +48,10 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
     /// <summary>Keep a detached CPU copy of the attention weights of each forward (off by default: it costs memory).</summary>
     public bool KeepWeights { get; set; }
 
-    /// <summary>The weights of the last forward with <see cref="KeepWeights"/> on: <c>(B, heads, N, N)</c>, rows sum to 1; null before.</summary>
+    /// <summary>
+    /// The weights of the last forward with <see cref="KeepWeights"/> on: <c>(B, heads, N, N)</c> (after
+    /// <see cref="Append"/>: <c>(B, heads, n, past + n)</c>), rows sum to 1; null before.
+    /// </summary>
     public Tensor? LastWeights => lastWeights;
 
     public override Tensor forward(Tensor x) => Attend(x, cache: null);

@@ -43,9 +43,10 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
 
     public override (Tensor H, Tensor C, Tensor M) forward(Tensor x, (Tensor H, Tensor C)? state, Tensor? memory)
     {
-        // The step's temporaries (gate maps, activations, the [c', m'] concatenation) are freed when it returns, as PyTorch frees them when
-        // their last reference goes: otherwise a rollout keeps every step's intermediates until the caller's
-        // scope ends (bench/README.md, "Eager freeing"). Autograd keeps what backward needs either way.
+        // The step's temporaries (gate maps, activations, the [c', m'] concatenation) are freed when it returns, as PyTorch frees
+        // a tensor when its last reference goes; otherwise a rollout keeps every step's intermediates until the
+        // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
+        // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
         Tensor Zero() => zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
         var (h, c) = state ?? (Zero(), Zero());
