@@ -333,6 +333,11 @@ def section_data(profile):
                 load_1min=[started_load, load()])
 
 
+def git_commit():
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH)
+    return done.stdout.strip() or "?"
+
+
 def machine():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     return dict(cpu=cpu, cores=os.cpu_count(), os=platform.platform(), python_peer="/usr/bin/python3")
@@ -362,7 +367,9 @@ def markdown(r):
            f"Machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['os']}. "
            f"VideoLab: TorchSharp {r['versions'].get('torchsharp', '?')} (LibTorch {r['versions'].get('libtorch', '?')}); "
            f"peer: PyTorch {r['versions'].get('pytorch', '?')} (Debian python3-torch, OpenBLAS). "
-           f"Profile `{r['profile']}`. Command: `{r['command']}`.", ""]
+           f"Profile `{r['profile']}`.", "",
+           "Commands that wrote this file, in order (each replaced the rows it measured; UTC start, commit):", ""]
+    out += [f"- `{c['command']}` ({c['started']}, {c.get('commit', '?')})" for c in r.get("commands", [])] + [""]
     if "size" in r:
         out += ["## Model size at OpenSTL's Moving MNIST configurations", "",
                 "FLOPs: multiply-adds of one forward pass over one 10 -> 10 clip (fvcore's convention, as OpenSTL), "
@@ -521,8 +528,12 @@ def main():
         path.with_suffix(".md").write_text(markdown(results))
         print(f"wrote {path.with_suffix('.md')}")
         return
-    results.update(date=a.date, profile=a.profile, profile_settings=profile, machine=machine(),
-                   command="bench/run" + ("" if a.profile == "full" else f" --profile {a.profile}"))
+    results.update(date=a.date, profile=a.profile, profile_settings=profile, machine=machine())
+    # Every run that wrote into today's file, in order: each replaces the rows it measured.
+    results.pop("command", None)
+    results.setdefault("commands", []).append(dict(
+        command=" ".join(["bench/run"] + sys.argv[1:]),
+        started=datetime.datetime.utcnow().isoformat(timespec="seconds"), commit=git_commit()))
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
