@@ -168,13 +168,20 @@ def train_step(gan, optimizers, real):
     d_opt.zero_grad()
     loss_d.backward()
     d_opt.step()
-    # GeneratorStep: new clips against both discriminators; the backward also fills D's gradients, dropped after.
-    fake = G(G.draw_latents(b, t))
-    loss_g = F.softplus(-DI(random_frames(fake))).mean() + F.softplus(-DV(fake)).mean()
-    g_opt.zero_grad()
-    loss_g.backward()
-    g_opt.step()
-    d_opt.zero_grad()
+    # GeneratorStep: new clips against both discriminators, whose weights are frozen meanwhile (the gradient
+    # passes through them to G; their own weight gradients are not computed).
+    d_params = list(DI.parameters()) + list(DV.parameters())
+    for p in d_params:
+        p.requires_grad_(False)
+    try:
+        fake = G(G.draw_latents(b, t))
+        loss_g = F.softplus(-DI(random_frames(fake))).mean() + F.softplus(-DV(fake)).mean()
+        g_opt.zero_grad()
+        loss_g.backward()
+        g_opt.step()
+    finally:
+        for p in d_params:
+            p.requires_grad_(True)
     return dict(d_loss=loss_d.item(), g_loss=loss_g.item(), d_real=(logged[0] + logged[2]) / 2,
                 d_fake=(logged[1] + logged[3]) / 2)
 

@@ -67,14 +67,28 @@ public sealed class GanMethod : ITrainingMethod, ISampleMethod
     /// <summary>Updates only the generator: fools both discriminators with <paramref name="count"/> new clips of <paramref name="frames"/> frames.</summary>
     public IReadOnlyDictionary<string, double> GeneratorStep(long count, int frames, StepContext context)
     {
-        var fake = model.Generator.call(model.Generator.DrawLatents((int)count, frames));  // (B, T, C, H, W)
-        var loss = GeneratorLoss(model.ImageDiscriminator.call(RandomFrames(fake)))
-                 + GeneratorLoss(model.VideoDiscriminator.call(fake));
-        generatorOptimizer.zero_grad();
-        loss.backward();
-        context.ClipAndStep(generatorOptimizer, generatorParameters);
-        discriminatorOptimizer.zero_grad();  // the backward pass also filled D's gradients: drop them
-        return new Dictionary<string, double> { ["g_loss"] = loss.item<float>() };
+        // The gradient has to pass through both discriminators to reach the generator, but their own weight
+        // gradients would only be thrown away: frozen for this step, backward skips computing them.
+        SetTrainable(discriminatorParameters, false);
+        try
+        {
+            var fake = model.Generator.call(model.Generator.DrawLatents((int)count, frames));  // (B, T, C, H, W)
+            var loss = GeneratorLoss(model.ImageDiscriminator.call(RandomFrames(fake)))
+                     + GeneratorLoss(model.VideoDiscriminator.call(fake));
+            generatorOptimizer.zero_grad();
+            loss.backward();
+            context.ClipAndStep(generatorOptimizer, generatorParameters);
+            return new Dictionary<string, double> { ["g_loss"] = loss.item<float>() };
+        }
+        finally
+        {
+            SetTrainable(discriminatorParameters, true);
+        }
+    }
+
+    static void SetTrainable(Parameter[] parameters, bool trainable)
+    {
+        foreach (var p in parameters) p.requires_grad = trainable;
     }
 
     /// <summary>Both losses on a validation batch and freshly generated clips, without updates.</summary>

@@ -66,8 +66,18 @@ public class MoCoGanTests
         var g1 = Snapshot(gan.Generator);
         var di1 = Snapshot(gan.ImageDiscriminator);
         var dv1 = Snapshot(gan.VideoDiscriminator);
+        // Mark D's gradients (left by its step): a generator step that computed or cleared them would change the mark.
+        var discriminatorParameters = gan.ImageDiscriminator.parameters().Concat(gan.VideoDiscriminator.parameters()).ToList();
+        Assert.All(discriminatorParameters, p => Assert.NotNull(p.grad));
+        foreach (var p in discriminatorParameters) p.grad!.fill_(7);
         var gStep = method.GeneratorStep(2, 4, Step0);
         Assert.True(double.IsFinite(gStep["g_loss"]));
+        // The discriminators were frozen for the generator step (no weight gradients computed) and are trainable again.
+        Assert.All(discriminatorParameters, p =>
+        {
+            Assert.True(p.requires_grad);
+            Assert.True(p.grad!.eq(7).all().item<bool>(), "a generator step must leave D's weight gradients alone");
+        });
         Assert.Empty(Changed(gan.ImageDiscriminator, di1));
         Assert.Empty(Changed(gan.VideoDiscriminator, dv1));
         Assert.NotEmpty(Changed(gan.Generator, g1));
