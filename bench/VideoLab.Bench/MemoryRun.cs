@@ -11,8 +11,7 @@ namespace VideoLab.Bench;
 /// The memory check: resident memory (VmRSS) sampled while the library's own training method runs N steps
 /// after a warm-up, each step in a dispose scope exactly as <c>Trainer</c> runs it. A tensor that escapes
 /// its scope costs its bytes on every step, so the curve climbs; with every step scoped it stays flat.
-/// Registered models are built the way the CLI builds them (<see cref="ModelSetup"/>, tiny size, fitted to
-/// the clips); the generative models not yet in the registry are built directly at a small size.
+/// Models are built the way the CLI builds them (<see cref="ModelSetup"/>, tiny size, fitted to the clips).
 /// </summary>
 public static class MemoryRun
 {
@@ -63,25 +62,11 @@ public static class MemoryRun
         };
     }
 
+    // Every model, predictor or generator, is built the way the CLI builds it (unknown names fail there, with the list).
     static (nn.Module, ITrainingMethod) Build(string name, ClipShape clip)
     {
-        var settings = new MethodSettings();
-        if (ModelRegistry.All.Any(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
-        {
-            var (_, model) = ModelSetup.Build(name, ModelSize.Tiny, clip, clip.Frames / 2, clip.Frames - clip.Frames / 2, CPU);
-            return (model, ModelSetup.Method(ModelRegistry.Get(name), model, settings));
-        }
-        switch (name)
-        {
-            case "vqvae":
-                var vq = new VqVae(new VqVaeConfig(Hidden: 16, ResBlocks: 1, EmbeddingDim: 16, CodebookSize: 64));
-                return (vq, new VqVaeMethod(vq, settings));
-            case "mocogan":
-                var gan = new MoCoGan(new MoCoGanConfig(ImageSize: clip.Height, Frames: clip.Frames, GeneratorWidth: 16, DiscriminatorWidth: 16));
-                return (gan, new GanMethod(gan, settings));
-            default:
-                throw new ArgumentException($"bench memory: '{name}' is neither registered nor one of vqvae, mocogan.");
-        }
+        var (_, model) = ModelSetup.Build(name, ModelSize.Tiny, clip, clip.Frames / 2, clip.Frames - clip.Frames / 2, CPU);
+        return (model, ModelSetup.Method(ModelRegistry.Get(name), model, new MethodSettings()));
     }
 
     static long Rss() =>
