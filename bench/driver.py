@@ -348,6 +348,11 @@ def write(results, path_json):
     path_json.with_suffix(".md").write_text(markdown(results))
 
 
+def spread_cell(s, digits):
+    """A table cell for spread(): median [min-max]."""
+    return f"{s['median']:.{digits}f} [{s['min']:.{digits}f}-{s['max']:.{digits}f}]"
+
+
 def size_label(model, o):
     """The options that set a model's size, in the model's own terms."""
     if model == "simvp":
@@ -396,7 +401,7 @@ def markdown(r):
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
                 "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
                 "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
-        f = lambda s, d=3: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
+        f = lambda s, d=3: spread_cell(s, d)
         order = [change.get("name", m) for m, change in THROUGHPUT_MODELS]
         by_order = lambda x: (order.index(x.get("name", x["model"])) if x.get("name", x["model"]) in order else len(order),
                               x["verb"] != "train-speed")
@@ -418,7 +423,7 @@ def markdown(r):
                 "against Debian's PyTorch 1.13 (oneDNN, OpenBLAS): where a model's ratio follows its layers' ratio, "
                 "the difference is the kernels' version, not TorchSharp.", "",
                 "| layer | pass | VideoLab ms | PyTorch ms | ratio |", "| --- | --- | ---: | ---: | ---: |"]
-        f = lambda s, d=2: f"{s['median']:.{d}f} [{s['min']:.{d}f}-{s['max']:.{d}f}]"
+        f = lambda s, d=2: spread_cell(s, d)
         for x in r["kernels"]:
             out.append(f"| {x['op']} | {'forward + backward' if x['backward'] else 'forward'} | {f(x['videolab_ms'])} | "
                        f"{f(x['pytorch_ms'])} | {f(x['ratio'])} |")
