@@ -33,3 +33,18 @@ public sealed class ZeroFrames() : nn.Module<Tensor, Tensor>(nameof(ZeroFrames))
 
     public override Tensor forward(Tensor context) => Predict(context, (int)context.shape[1]);
 }
+
+/// <summary>The two baselines every tutorial predictor is compared with, under the labels the tables and verdicts use.</summary>
+public static class Baselines
+{
+    /// <summary>Label of <see cref="CopyLastFrame"/>.</summary>
+    public const string CopyLast = "copy last frame";
+    /// <summary>Label of <see cref="ZeroFrames"/>.</summary>
+    public const string AllBlack = "all black";
+
+    /// <summary>Both, as the extra models of <c>Comparison.Evaluate(runs, clips, context, horizon, Baselines.Both)</c>.</summary>
+    public static (string Label, nn.Module Model)[] Both => [(CopyLast, new CopyLastFrame()), (AllBlack, new ZeroFrames())];
+
+    /// <summary>The labels of <see cref="Both"/>.</summary>
+    public static IReadOnlyList<string> Labels { get; } = [CopyLast, AllBlack];
+}
