@@ -1,4 +1,5 @@
 #:project ../../src/VideoLab/VideoLab.csproj
+#:property PublishAot=false
 // Makes the tutorials' reference checkpoints (notebooks/reference/NAME.weights and NAME.json): models of the notebooks'
 // cpu-mode size, trained on the cpu-mode clips for longer than a notebook can afford. Run it through make.sh, which sets
 // the environment that makes the weights reproducible bit for bit:
