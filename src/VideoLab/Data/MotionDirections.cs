@@ -38,7 +38,7 @@ public sealed class MotionDirections(MotionDirectionsConfig config) : ILabelledC
     public Tensor GetClip(long index)
     {
         int label = Label(index), t = Config.Frames, n = Config.Size;
-        var rng = new Random(ClipSeed(Config.Seed, index));
+        var rng = ClipRandom.For(Config.Seed, index);
         double r = Config.Radius * n, step = Config.Speed * n, travel = step * (t - 1);
         if (2 * r + travel > n)
             throw new ArgumentException($"MotionDirections: a shape of radius {r:F1} px moving {travel:F1} px does not fit a {n}-pixel canvas; " +
@@ -64,14 +64,5 @@ public sealed class MotionDirections(MotionDirectionsConfig config) : ILabelledC
                     for (int c = 0; c < 3; c++) pixels[((f * 3 + c) * n + py) * n + px] = rgb[c];
                 }
         return tensor(pixels, [t, 3, n, n]);  // (T, C, H, W)
-    }
-
-    /// <summary>An independent seed per clip: SplitMix64's finaliser over (seed, index), so neighbouring clips share no pattern.</summary>
-    static int ClipSeed(long seed, long index)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index + 0x632BE59BD9B4E019UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return unchecked((int)(z ^ (z >> 31)));
     }
 }

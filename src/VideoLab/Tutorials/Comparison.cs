@@ -55,7 +55,7 @@ public sealed class Comparison
                     using var scope = NewDisposeScope();
                     var batch = clips.narrow(0, start, Math.Min(batchSize, clips.shape[0] - start)).to(Lab.Device);  // (B, T, C, H, W)
                     var truth = batch.narrow(1, context, horizon);                                                     // (B, horizon, C, H, W)
-                    var prediction = predictor.Predict(batch.narrow(1, 0, context), horizon).clamp(0, 1);            // (B, horizon, C, H, W)
+                    var prediction = predictor.Predict(batch.narrow(1, 0, context), horizon);                       // (B, horizon, C, H, W), raw
                     foreach (var (name, values) in Metrics(prediction, truth))
                     {
                         var v = values.to(ScalarType.Float64).cpu();                                                  // (B, horizon)
@@ -77,9 +77,13 @@ public sealed class Comparison
         return new Comparison(scores);
     }
 
-    /// <summary>The scores of <paramref name="runs"/> (and any extra models such as baselines) on <paramref name="clips"/>.</summary>
-    public static Comparison Evaluate(IEnumerable<TutorialRun> runs, Tensor clips, int context, int horizon, params (string Label, nn.Module Model)[] extra) =>
-        Evaluate(runs.Select(r => (r.Label, r.Model)).Concat(extra), clips, context, horizon);
+    /// <summary>
+    /// The scores of <paramref name="runs"/> and of any <paramref name="extra"/> models, such as the baselines
+    /// (<c>Baselines.Create()</c>), on <paramref name="clips"/>.
+    /// </summary>
+    public static Comparison Evaluate(IEnumerable<TutorialRun> runs, Tensor clips, int context, int horizon,
+                                      IEnumerable<(string Label, nn.Module Model)>? extra = null) =>
+        Evaluate(runs.Select(r => (r.Label, r.Model)).Concat(extra ?? []), clips, context, horizon);
 
     /// <summary>
     /// The metric table: MSE, MAE, PSNR, SSIM (mean ± standard error over clips when <paramref name="withErrors"/>),
@@ -130,11 +134,11 @@ public sealed class Comparison
     /// </summary>
     public IHtmlView Verdict(string name, double mseMargin, double ssimMargin, IReadOnlyList<string>? baselines = null)
     {
-        var baselineLabels = baselines ?? Baselines.Labels;
+        var baselineLabels = baselines ?? [Baselines.CopyLast, Baselines.AllBlack];
         var reference = Scores.Where(s => baselineLabels.Contains(s.Label)).ToList();
         if (reference.Count == 0)
             throw new ArgumentException($"Verdict '{name}': none of the baselines {string.Join(", ", baselineLabels)} was evaluated; " +
-                                        "pass them to Comparison.Evaluate (e.g. Baselines.Both).");
+                                        "pass them to Comparison.Evaluate (e.g. Baselines.Create()).");
         bool hasSsim = Scores.All(s => s.Means.ContainsKey("ssim"));
         double bestMse = reference.Min(s => s.Means["mse"]);
         double bestSsim = hasSsim ? reference.Max(s => s.Means["ssim"]) : double.NaN;
@@ -175,17 +179,9 @@ public sealed class Comparison
         }
     }
 
-    internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth)
-    {
-        var values = new Dictionary<string, Tensor>
-        {
-            ["mse"] = FrameMetrics.Mse(prediction, truth),
-            ["mae"] = FrameMetrics.Mae(prediction, truth),
-            ["psnr"] = FrameMetrics.Psnr(prediction, truth).clamp_max(100),  // a frame reproduced exactly counts as 100 dB, not +∞
-        };
-        if (truth.shape[3] >= 2 * Ssim.Radius + 1 && truth.shape[4] >= 2 * Ssim.Radius + 1) values["ssim"] = FrameMetrics.Ssim(prediction, truth);
-        return values;
-    }
+    /// <summary><see cref="FrameMetrics.All"/> (OpenSTL's rules), with a frame reproduced exactly counted as 100 dB, not +∞.</summary>
+    internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth) =>
+        FrameMetrics.All(prediction, truth).ToDictionary(kv => kv.Key, kv => kv.Key == "psnr" ? kv.Value.clamp_max(100) : kv.Value);
 
     static double StandardError(List<double> values)
     {

@@ -133,7 +133,7 @@ public sealed class TutorialHelperTests
             // Clips whose frames never change: a model that copies the last frame is exact and beats all black by any margin.
             var frame = rand(new long[] { 6, 1, 1, 12, 12 });
             var clips = frame.expand(-1, 6, -1, -1, -1).contiguous();
-            var scores = Comparison.Evaluate([("copier", (nn.Module)new CopyLastFrame()), .. Baselines.Both.Where(b => b.Label == Baselines.AllBlack)], clips, 3, 3);
+            var scores = Comparison.Evaluate([("copier", (nn.Module)new CopyLastFrame()), .. Baselines.Create().Where(b => b.Name == Baselines.AllBlack)], clips, 3, 3);
             var html = scores.Verdict("test-verdict", mseMargin: 0.5, ssimMargin: 0.1).ToHtml(new Display.HtmlAssets());
             Assert.Contains("✓", html);
             Assert.Contains("1 of 1 models beat every baseline", html);
@@ -141,7 +141,7 @@ public sealed class TutorialHelperTests
             Assert.Equal("test-verdict", (string?)recorded["name"]);
             Assert.Equal("ci", (string?)recorded["mode"]);
             Assert.True((bool)recorded["values"]!["scores"]!["copier"]!["pass"]!);
-            var failing = Comparison.Evaluate([("black", (nn.Module)new ZeroFrames()), .. Baselines.Both], clips, 3, 3);
+            var failing = Comparison.Evaluate([("black", (nn.Module)new ZeroFrames()), .. Baselines.Create()], clips, 3, 3);
             Assert.Contains("✗", failing.Verdict("test-verdict-2", mseMargin: 0.1, ssimMargin: 0.01).ToHtml(new Display.HtmlAssets()));
             Assert.Throws<ArgumentException>(() => scores.Verdict("x", 0.1, 0.01, baselines: ["no such baseline"]));
         }
