@@ -20,6 +20,8 @@ public sealed class EngineOptions
     public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
     /// <summary>Where restored package projects and native library folders are kept.</summary>
     public string CacheDirectory { get; init; } = NuGetRestorer.DefaultCacheRoot();
+    /// <summary>NuGet's global packages folder for <c>#r "nuget: …"</c>; null: NuGet's own (<c>NUGET_PACKAGES</c> or <c>~/.nuget/packages</c>).</summary>
+    public string? PackagesFolder { get; init; }
     /// <summary>How values are shown.</summary>
     public Formatters Formatters { get; init; } = Formatters.Default;
 }
@@ -59,7 +61,7 @@ public sealed class NotebookEngine : IDisposable
     {
         Options = options ?? new EngineOptions();
         Session = new NotebookSession(Options.Formatters);
-        _references = new ReferenceManager(Options.BaseDirectory, Options.CacheDirectory);
+        _references = new ReferenceManager(Options.BaseDirectory, Options.CacheDirectory, Options.PackagesFolder);
         ConsoleRouter.Install();
         _options = ScriptOptions.Default
             .AddReferences(DefaultFrameworkAssemblies.Select(n => Assembly.Load(n)))

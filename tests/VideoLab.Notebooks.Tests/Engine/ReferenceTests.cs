@@ -25,12 +25,15 @@ public sealed class ReferenceTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task A_package_that_does_not_exist_fails_with_the_restore_errors()
+    public async Task A_package_that_does_not_exist_fails_with_the_restore_errors_and_the_sources_tried()
     {
         var (result, _) = await fixture.Run("#r \"nuget: VideoLab.No.Such.Package, 1.0.0\"\nvar x = 1;");
         Assert.Equal(CellError.Directive, result.Error?.Name);
         Assert.Equal(1, result.Error!.Line);
         Assert.Contains("VideoLab.No.Such.Package", result.Error.Message);
+        // The user's configured sources were asked (nuget.org here), and the message says so.
+        Assert.Contains("Sources tried: ", result.Error.Message);
+        Assert.Contains("NU1101", result.Error.Message);
     }
 
     [Fact]
