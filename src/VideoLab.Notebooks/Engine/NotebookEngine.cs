@@ -84,7 +84,8 @@ public sealed class NotebookEngine : IDisposable
     /// <param name="code">The cell's source, directives included.</param>
     /// <param name="output">Where its console text and displays go as they happen.</param>
     /// <param name="cancellationToken">Stops the cell (as <see cref="Interrupt"/> does).</param>
-    public async Task<CellResult> ExecuteAsync(string code, ICellOutput output, CancellationToken cancellationToken = default)
+    /// <param name="request">Which cell and front-end page the run comes from, when known.</param>
+    public async Task<CellResult> ExecuteAsync(string code, ICellOutput output, CancellationToken cancellationToken = default, CellRequest? request = null)
     {
         await _oneCellAtATime.WaitAsync(cancellationToken);
         var cell = Interlocked.Increment(ref _executionCount);
@@ -92,7 +93,7 @@ public sealed class NotebookEngine : IDisposable
         _running = interrupt;
         try
         {
-            using var scope = CellScope.Enter(output, Session, interrupt.Token);
+            using var scope = CellScope.Enter(output, Session, interrupt.Token, request, code);
             return await RunCellAsync(cell, code, scope, interrupt.Token);
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
@@ -155,6 +156,8 @@ public sealed class NotebookEngine : IDisposable
             return RuntimeFailed(cell, exception);
 
         var value = HasTrailingExpression(script) && state.ReturnValue is { } result ? Session.Format(result) : null;
+        scope.Flush();
+        scope.SendSharedAssets();
         return new CellResult(cell, value, null);
     }
 

@@ -189,7 +189,9 @@ public sealed class KernelServer : IDisposable
         var count = _engine.ExecutionCount + 1;
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
 
-        var result = await _engine.ExecuteAsync(code, new IopubOutput(this, request));
+        // JupyterLab and VS Code name the cell in the request's metadata (jupyter_client and the classic Notebook do not).
+        var origin = new CellRequest { CellId = (string?)request.Metadata["cellId"], ClientSession = (string?)request.Header["session"] };
+        var result = await _engine.ExecuteAsync(code, new IopubOutput(this, request), request: origin);
         JsonObject reply;
         if (result.Error is { } error)
         {
