@@ -22,6 +22,8 @@ public sealed class EngineOptions
     public string CacheDirectory { get; init; } = NuGetRestorer.DefaultCacheRoot();
     /// <summary>NuGet's global packages folder for <c>#r "nuget: …"</c>; null: NuGet's own (<c>NUGET_PACKAGES</c> or <c>~/.nuget/packages</c>).</summary>
     public string? PackagesFolder { get; init; }
+    /// <summary>Whether cells get interrupt points (see <see cref="InterruptPoints"/>); off only to measure what they cost.</summary>
+    public bool InsertInterruptPoints { get; init; } = true;
     /// <summary>How values are shown.</summary>
     public Formatters Formatters { get; init; } = Formatters.Default;
 }
@@ -54,7 +56,8 @@ public sealed class NotebookEngine : IDisposable
     readonly ReferenceManager _references;
     ScriptOptions _options;
     ScriptState<object?>? _state;
-    CancellationTokenSource? _running;
+    volatile CancellationTokenSource? _running;
+    int _interruptsAsked;
     int _executionCount;
 
     public NotebookEngine(EngineOptions? options = null)
@@ -89,8 +92,10 @@ public sealed class NotebookEngine : IDisposable
     {
         await _oneCellAtATime.WaitAsync(cancellationToken);
         var cell = Interlocked.Increment(ref _executionCount);
-        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = new CancellationTokenSource();
+        _interruptsAsked = 0;
         _running = interrupt;
+        using var caller = cancellationToken.Register(Interrupt);
         try
         {
             using var scope = CellScope.Enter(output, Session, interrupt.Token, request, code);
@@ -103,16 +108,55 @@ public sealed class NotebookEngine : IDisposable
         finally
         {
             _running = null;
+            if (Interlocked.Exchange(ref _interruptsAsked, 0) == 1) Interruption.Ended();
             _oneCellAtATime.Release();
         }
     }
 
-    /// <summary>Interrupts the running cell, if any. Code that checks <c>CancellationToken</c> stops; the notebook goes on either way.</summary>
+    /// <summary>
+    /// Interrupts the running cell, if any: its own loops and methods stop at their next interrupt point, library
+    /// loops that observe <c>HostCancellation</c> (the Trainer) at their next step, code that checks
+    /// <c>CancellationToken</c> when it does, and a long blocking wait on the cell's thread is woken up. Code
+    /// that does none of these (a long native call) runs to its end: the cell says so, and stays running.
+    /// </summary>
     public void Interrupt()
     {
-        try { _running?.Cancel(); }
+        var running = _running;
+        if (running is null || Interlocked.Exchange(ref _interruptsAsked, 1) == 1) return;
+        Interruption.Requested();
+        try { running.Cancel(); }
         catch (ObjectDisposedException) { /* the cell just ended */ }
     }
+
+    /// <summary>How long an interrupted cell may take to reach an interrupt point before the user is told it cannot be stopped.</summary>
+    public static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(3);
+
+    static async Task<ScriptState<object?>> WaitAsync(CellRun run, CellScope scope, CancellationToken token)
+    {
+        var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (token.Register(() => interrupted.TrySetResult()))
+            await Task.WhenAny(run.Completion, interrupted.Task);
+        if (!run.Completion.IsCompleted)
+        {
+            var deadline = DateTime.UtcNow + InterruptGrace;
+            while (!run.Completion.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                run.WakeIfWaiting();
+                await Task.WhenAny(run.Completion, Task.Delay(100));
+            }
+            if (!run.Completion.IsCompleted)
+            {
+                scope.Write("stderr", StillRunning);
+                scope.Flush();
+            }
+        }
+        return await run.Completion;
+    }
+
+    const string StillRunning =
+        "Interrupted, but this cell is still running: it is inside code that does not check for interrupts " +
+        "(a library or native call). .NET cannot stop a thread safely from outside, so the kernel stays busy until " +
+        "that call returns. To stop it now, restart the kernel (Kernel > Restart); the notebook's variables are lost.\n";
 
     async Task<CellResult> RunCellAsync(int cell, string source, CellScope scope, CancellationToken token)
     {
@@ -139,21 +183,28 @@ public sealed class NotebookEngine : IDisposable
             return new CellResult(cell, null, null);
 
         var options = _options.WithFilePath(CellPath(cell));
-        var script = _state is null
-            ? CSharpScript.Create(code, options, typeof(NotebookGlobals), _loader)
-            : _state.Script.ContinueWith(code, options);
-        var errors = script.Compile(token).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (errors.Count > 0)
-            return CompileFailed(cell, errors);
+        Script<object?> Compiled(string text) => _state is null
+            ? CSharpScript.Create(text, options, typeof(NotebookGlobals), _loader)
+            : _state.Script.ContinueWith(text, options);
+        var script = Compiled(Options.InsertInterruptPoints ? InterruptPoints.Insert(code) : code);
+        if (script.Compile(token).Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            // Errors are reported against the cell as written (the checks shift columns on their lines).
+            var original = Compiled(code);
+            var errors = original.Compile(token).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0) return CompileFailed(cell, errors);
+            script = original;
+        }
 
         var previous = _state;
-        var running = Task.Run(() => previous is null
-            ? script.RunAsync(_globals, _ => true, token)
-            : script.RunFromAsync(previous, _ => true, token), token);
-        var state = await running.WaitAsync(token);
+        VideoLab.Runtime.HostCancellation.Set(token);  // library loops (Trainer.Fit) see the interrupt too
+        var run = CellRun.Start(() => previous is null ? script.RunAsync(_globals, _ => true) : script.RunFromAsync(previous, _ => true));
+        var state = await WaitAsync(run, scope, token);
         _state = state;
         if (state.Exception is { } exception)
-            return RuntimeFailed(cell, exception);
+            return token.IsCancellationRequested && exception is OperationCanceledException or ThreadInterruptedException
+                ? Interrupted(cell, exception)
+                : RuntimeFailed(cell, exception);
 
         var value = HasTrailingExpression(script) && state.ReturnValue is { } result ? Session.Format(result) : null;
         scope.Flush();
@@ -207,18 +258,27 @@ public sealed class NotebookEngine : IDisposable
         return new CellResult(cell, null, new CellError(CellError.Compilation, message, cell, lines[0].Line, [.. lines.Select(l => l.Text)]));
     }
 
+    static CellResult Interrupted(int cell, Exception exception)
+    {
+        var line = CellLine(cell, exception);
+        return Failed(cell, CellError.Interrupted, line is int l ? $"The cell was interrupted at line {l}." : "The cell was interrupted.", line);
+    }
+
+    /// <summary>The line of the cell where <paramref name="exception"/> was thrown or passed through, if any.</summary>
+    static int? CellLine(int cell, Exception exception)
+    {
+        var path = CellPath(cell);
+        foreach (var frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
+            if (frame.GetFileName() is { } file && Path.GetFileName(file) == path && frame.GetFileLineNumber() > 0)
+                return frame.GetFileLineNumber();
+        return null;
+    }
+
     static CellResult RuntimeFailed(int cell, Exception exception)
     {
         while (exception is TargetInvocationException or AggregateException { InnerExceptions.Count: 1 } && exception.InnerException is { } inner)
             exception = inner;
-        var path = CellPath(cell);
-        int? line = null;
-        foreach (var frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
-            if (frame.GetFileName() is { } file && Path.GetFileName(file) == path && frame.GetFileLineNumber() > 0)
-            {
-                line = frame.GetFileLineNumber();
-                break;
-            }
+        var line = CellLine(cell, exception);
         var name = exception.GetType().FullName ?? exception.GetType().Name;
         var error = new CellError(name, exception.Message, cell, line, []);
         // The stack down to the script's entry: frames of the scripting host say nothing to the user.

@@ -32,6 +32,7 @@ public sealed class KernelServer : IDisposable
     readonly NetMQPoller _poller;
     readonly Channel<JupyterMessage> _executions = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
     readonly Lock _iopubGate = new();
+    readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly TextWriter _log;
 
     public KernelServer(ConnectionInfo connection, EngineOptions? engineOptions = null, TextWriter? log = null)
@@ -87,13 +88,35 @@ public sealed class KernelServer : IDisposable
         using var stop = cancellationToken.Register(() => _executions.Writer.TryComplete());
         try
         {
-            await foreach (var request in _executions.Reader.ReadAllAsync(CancellationToken.None))
-                await ExecuteAsync(request);
+            var cells = ExecuteQueuedAsync();
+            // A cell stuck in code that cannot be interrupted must not keep a shutdown (a restart) waiting.
+            var shutdownGrace = _shutdown.Task.ContinueWith(_ => Task.Delay(ShutdownGrace), TaskScheduler.Default).Unwrap();
+            await Task.WhenAny(cells, shutdownGrace);
         }
         finally
         {
             _poller.Stop();
             pollerThread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>How long a shutdown waits for the running cell before the kernel ends without it.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Runs execute requests in order. After a failing cell whose request asked <c>stop_on_error</c> (the default:
+    /// Run All), the requests already queued behind it are answered "aborted" without running, as ipykernel does.
+    /// </summary>
+    async Task ExecuteQueuedAsync()
+    {
+        await foreach (var request in _executions.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (!await ExecuteAsync(request)) continue;
+            while (_executions.Reader.TryRead(out var queued))
+            {
+                Reply(_shell, queued, "execute_reply", new JsonObject { ["status"] = "aborted" });
+                PublishStatus("idle", queued);
+            }
         }
     }
 
@@ -170,6 +193,7 @@ public sealed class KernelServer : IDisposable
                     var restart = (bool?)request.Content["restart"] ?? false;
                     Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
                     _executions.Writer.TryComplete();
+                    _shutdown.TrySetResult();
                     break;
                 default:
                     _log.WriteLine($"videolab kernel: no handler for {type}; ignored.");
@@ -182,7 +206,8 @@ public sealed class KernelServer : IDisposable
         }
     }
 
-    async Task ExecuteAsync(JupyterMessage request)
+    /// <summary>Runs one execute request; true when it failed and asked to stop on error (the queue is then aborted).</summary>
+    async Task<bool> ExecuteAsync(JupyterMessage request)
     {
         var code = (string?)request.Content["code"] ?? "";
         var silent = (bool?)request.Content["silent"] ?? false;
@@ -218,6 +243,7 @@ public sealed class KernelServer : IDisposable
         }
         Reply(_shell, request, "execute_reply", reply);
         PublishStatus("idle", request);
+        return result.Error is not null && ((bool?)request.Content["stop_on_error"] ?? true);
     }
 
     JsonObject KernelInfoContent() => new()

@@ -110,7 +110,8 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Contains("WriteLine", completions.Content["matches"]!.AsArray().Select(m => (string?)m));
         Assert.Equal(8, (int?)completions.Content["cursor_start"]);
 
-        var loop = Send(_shell, "execute_request", Execute("Console.WriteLine(\"started\");\nwhile (!CancellationToken.IsCancellationRequested) Thread.Sleep(10);"));
+        // A tight loop that never looks at a token.
+        var loop = Send(_shell, "execute_request", Execute("Console.WriteLine(\"started\");\nlong spins = 0;\nwhile (true) spins++;"));
         // Interrupt once the cell is surely running: its first line has been published.
         while (Receive(_iopub, TimeSpan.FromSeconds(60)) is { } message)
             if (message.MessageType == "stream" && (string?)message.ParentHeader["msg_id"] == (string?)loop.Header["msg_id"]) break;
@@ -120,6 +121,31 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Equal("execute_reply", interrupted.MessageType);
         Assert.Equal("error", (string?)interrupted.Content["status"]);
         Assert.Equal(CellError.Interrupted, (string?)interrupted.Content["ename"]);
+    }
+
+    [Fact]
+    public void Run_all_stops_at_the_first_error_and_the_queued_requests_are_aborted()
+    {
+        var requests = new[] { "var before = 1;", "throw new InvalidOperationException(\"stop here\");", "var after = 2;", "after" }
+            .Select(code => Send(_shell, "execute_request", Execute(code))).ToList();
+        var replies = requests.Select(_ => Receive(_shell, TimeSpan.FromSeconds(60))!).ToList();
+        Assert.Equal(requests.Select(r => (string?)r.Header["msg_id"]), replies.Select(r => (string?)r.ParentHeader["msg_id"]));
+        Assert.Equal(["ok", "error", "aborted", "aborted"], replies.Select(r => (string?)r.Content["status"]));
+        var count = (int)replies[1].Content["execution_count"]!;
+
+        // Requests sent after the failure run again; the aborted ones took no execution count.
+        Send(_shell, "execute_request", Execute("before + 1"));
+        var next = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("ok", (string?)next.Content["status"]);
+        Assert.Equal(count + 1, (int?)next.Content["execution_count"]);
+
+        // stop_on_error = false (nbconvert --allow-errors): the cells after a failure run.
+        var tolerant = Execute("throw new InvalidOperationException(\"tolerated\");");
+        tolerant["stop_on_error"] = false;
+        Send(_shell, "execute_request", tolerant);
+        Send(_shell, "execute_request", Execute("before + 2"));
+        Assert.Equal("error", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
+        Assert.Equal("ok", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
     }
 
     static JsonObject Execute(string code) => new()
