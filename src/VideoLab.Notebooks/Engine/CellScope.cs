@@ -93,6 +93,28 @@ sealed class CellScope : IDisposable
         }
     }
 
+    /// <summary>
+    /// A line from the user, for <c>Console.ReadLine</c>: the text the cell wrote on the current line becomes the prompt.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The front-end cannot answer (the headless runner, nbconvert, <c>allow_stdin</c> false).</exception>
+    public string ReadLine()
+    {
+        if (Request.Input is not { } input)
+            throw new InvalidOperationException(
+                "The cell reads the console (Console.ReadLine), but nothing can answer: this front-end does not send input " +
+                "(allow_stdin is false; the headless runner and nbconvert never do). Set the value in the cell instead.");
+        string prompt;
+        lock (_gate)
+        {
+            var text = _stdout.ToString();
+            var lineStart = text.LastIndexOf('\n') + 1;
+            prompt = text[lineStart..];
+            _stdout.Remove(lineStart, prompt.Length);
+        }
+        Flush();
+        return input(new InputPrompt(prompt, Password: false), CancellationToken);
+    }
+
     /// <summary>Shows a value as a new output; returns the handle that updates it.</summary>
     public DisplayHandle Display(object? value)
     {

@@ -13,8 +13,8 @@ namespace VideoLab.Notebooks.Kernel;
 /// </summary>
 /// <remarks>
 /// Sockets: shell and control (ROUTER: requests and replies), iopub (PUB: status, execute_input, stream,
-/// display_data, update_display_data, execute_result, error), stdin (ROUTER, bound; input is not asked for)
-/// and heartbeat (REP: echoes). One poller thread owns shell, control, stdin and heartbeat; replies from
+/// display_data, update_display_data, execute_result, error), stdin (ROUTER: <c>input_request</c> when a cell reads
+/// the console and the request allows stdin) and heartbeat (REP: echoes). One poller thread owns shell, control, stdin and heartbeat; replies from
 /// other threads reach it through a queue. Cells run one at a time on an execution task, so control
 /// requests (interrupt, shutdown) are served while a cell runs. iopub is written from any thread under a lock.
 /// Messages with a wrong signature are ignored (and logged on stderr).
@@ -33,6 +33,8 @@ public sealed class KernelServer : IDisposable
     readonly Channel<JupyterMessage> _executions = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
     readonly Lock _iopubGate = new();
     readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly Lock _inputGate = new();
+    TaskCompletionSource<string>? _pendingInput;
     readonly TextWriter _log;
 
     public KernelServer(ConnectionInfo connection, EngineOptions? engineOptions = null, TextWriter? log = null)
@@ -61,7 +63,7 @@ public sealed class KernelServer : IDisposable
 
         _shell.ReceiveReady += (_, e) => Receive(_shell);
         _control.ReceiveReady += (_, e) => Receive(_control);
-        _stdin.ReceiveReady += (_, e) => e.Socket.ReceiveMultipartBytes();
+        _stdin.ReceiveReady += (_, e) => ReceiveInput();
         _heartbeat.ReceiveReady += (_, e) =>
         {
             var ping = e.Socket.ReceiveMultipartBytes();
@@ -176,10 +178,10 @@ public sealed class KernelServer : IDisposable
                     Reply(socket, request, "complete_reply", CompleteContent(request));
                     break;
                 case "inspect_request":
-                    Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+                    Reply(socket, request, "inspect_reply", InspectContent(request));
                     break;
                 case "history_request":
-                    Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                    Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = HistoryQuery.Answer(request.Content, _engine.History) });
                     break;
                 case "comm_info_request":
                     Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
@@ -210,13 +212,23 @@ public sealed class KernelServer : IDisposable
     async Task<bool> ExecuteAsync(JupyterMessage request)
     {
         var code = (string?)request.Content["code"] ?? "";
+        // silent: no outputs, no execute_input, no execution count; store_history=False: no count either (as ipykernel).
         var silent = (bool?)request.Content["silent"] ?? false;
-        var count = _engine.ExecutionCount + 1;
+        var storeHistory = !silent && ((bool?)request.Content["store_history"] ?? true);
+        var allowStdin = (bool?)request.Content["allow_stdin"] ?? false;
+        var count = _engine.ExecutionCount + (storeHistory ? 1 : 0);
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
 
         // JupyterLab and VS Code name the cell in the request's metadata (jupyter_client and the classic Notebook do not).
-        var origin = new CellRequest { CellId = (string?)request.Metadata["cellId"], ClientSession = (string?)request.Header["session"] };
-        var result = await _engine.ExecuteAsync(code, new IopubOutput(this, request), request: origin);
+        var origin = new CellRequest
+        {
+            CellId = (string?)request.Metadata["cellId"],
+            ClientSession = (string?)request.Header["session"],
+            StoreHistory = storeHistory,
+            Input = allowStdin ? (prompt, token) => AskForInput(request, prompt, token) : null,
+        };
+        ICellOutput output = silent ? DiscardedOutput.Instance : new IopubOutput(this, request);
+        var result = await _engine.ExecuteAsync(code, output, request: origin);
         JsonObject reply;
         if (result.Error is { } error)
         {
@@ -243,7 +255,7 @@ public sealed class KernelServer : IDisposable
         }
         Reply(_shell, request, "execute_reply", reply);
         PublishStatus("idle", request);
-        return result.Error is not null && ((bool?)request.Content["stop_on_error"] ?? true);
+        return !silent && result.Error is not null && ((bool?)request.Content["stop_on_error"] ?? true);
     }
 
     JsonObject KernelInfoContent() => new()
@@ -270,14 +282,64 @@ public sealed class KernelServer : IDisposable
         var code = (string?)request.Content["code"] ?? "";
         var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
         var completions = _engine.Complete(code, cursor);
+        // What each match is, in the form JupyterLab reads (as ipykernel sends it).
+        var types = completions.Items.Select(i => (JsonNode)new JsonObject
+        {
+            ["start"] = completions.Start, ["end"] = completions.End, ["text"] = i.Text, ["type"] = i.Type, ["signature"] = i.Signature,
+        });
         return new JsonObject
         {
             ["status"] = "ok",
             ["matches"] = new JsonArray([.. completions.Matches.Select(m => JsonValue.Create(m))]),
             ["cursor_start"] = completions.Start,
             ["cursor_end"] = completions.End,
-            ["metadata"] = new JsonObject(),
+            ["metadata"] = new JsonObject { ["_jupyter_types_experimental"] = new JsonArray([.. types]) },
         };
+    }
+
+    JsonObject InspectContent(JupyterMessage request)
+    {
+        var code = (string?)request.Content["code"] ?? "";
+        var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
+        var detail = (int?)request.Content["detail_level"] ?? 0;
+        var found = _engine.Inspect(code, cursor);
+        var data = new JsonObject();
+        if (found is not null)
+        {
+            data["text/plain"] = found.ToText(detail);
+            data["text/markdown"] = found.ToMarkdown(detail);
+        }
+        return new JsonObject { ["status"] = "ok", ["found"] = found is not null, ["data"] = data, ["metadata"] = new JsonObject() };
+    }
+
+    /// <summary>
+    /// Asks the front-end for a line on the stdin channel (<c>input_request</c>, addressed like the execute request)
+    /// and blocks the cell until the <c>input_reply</c> comes, or the cell is interrupted.
+    /// </summary>
+    string AskForInput(JupyterMessage request, InputPrompt prompt, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_inputGate) _pendingInput = answer;
+        try
+        {
+            _replies.Enqueue((_stdin, JupyterMessage.Create("input_request",
+                new JsonObject { ["prompt"] = prompt.Prompt, ["password"] = prompt.Password }, _session, request)));
+            return answer.Task.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            lock (_inputGate) _pendingInput = null;
+        }
+    }
+
+    void ReceiveInput()
+    {
+        var frames = _stdin.ReceiveMultipartBytes();
+        JupyterMessage? message;
+        try { message = JupyterMessage.FromFrames(frames, _signer); }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { return; }
+        if (message?.MessageType != "input_reply") return;
+        lock (_inputGate) _pendingInput?.TrySetResult((string?)message.Content["value"] ?? "");
     }
 
     static JsonObject Data(MimeBundle bundle)
@@ -312,6 +374,15 @@ public sealed class KernelServer : IDisposable
                 // Text written by a notebook's background thread after shutdown has nowhere to go.
             }
         }
+    }
+
+    /// <summary>Where a silent request's outputs go: nowhere.</summary>
+    sealed class DiscardedOutput : ICellOutput
+    {
+        public static readonly DiscardedOutput Instance = new();
+        public void Stream(string name, string text) { }
+        public void Display(MimeBundle bundle, string displayId) { }
+        public void UpdateDisplay(MimeBundle bundle, string displayId) { }
     }
 
     /// <summary>A cell's outputs as iopub messages, with the execute request as their parent.</summary>

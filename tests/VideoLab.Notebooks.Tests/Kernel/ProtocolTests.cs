@@ -17,7 +17,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     readonly string _session = Guid.NewGuid().ToString("N");
     KernelServer _server = null!;
     Task _running = null!;
-    DealerSocket _shell = null!, _control = null!;
+    DealerSocket _shell = null!, _control = null!, _stdin = null!;
     SubscriberSocket _iopub = null!;
 
     public Task InitializeAsync()
@@ -34,7 +34,14 @@ public sealed class ProtocolTests : IAsyncLifetime
             catch (AddressAlreadyInUseException) when (attempt < 5) { }
         }
         _running = Task.Run(() => _server.RunAsync());
-        _shell = new DealerSocket(_connection.Address(_connection.ShellPort));
+        // As jupyter_client does: shell and stdin share one identity, so the kernel can address input requests.
+        var identity = System.Text.Encoding.ASCII.GetBytes(_session);
+        _shell = new DealerSocket();
+        _shell.Options.Identity = identity;
+        _shell.Connect(_connection.Address(_connection.ShellPort));
+        _stdin = new DealerSocket();
+        _stdin.Options.Identity = identity;
+        _stdin.Connect(_connection.Address(_connection.StdinPort));
         _control = new DealerSocket(_connection.Address(_connection.ControlPort));
         _iopub = new SubscriberSocket(_connection.Address(_connection.IopubPort));
         _iopub.SubscribeToAnyTopic();
@@ -66,7 +73,7 @@ public sealed class ProtocolTests : IAsyncLifetime
         Send(_control, "shutdown_request", new JsonObject { ["restart"] = false });
         Assert.Equal("shutdown_reply", Receive(_control, TimeSpan.FromSeconds(30))?.MessageType);
         await _running.WaitAsync(TimeSpan.FromSeconds(30));
-        foreach (var socket in new NetMQSocket[] { _shell, _control, _iopub }) { socket.Options.Linger = TimeSpan.Zero; socket.Dispose(); }
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub }) { socket.Options.Linger = TimeSpan.Zero; socket.Dispose(); }
         _server.Dispose();
     }
 
@@ -146,6 +153,48 @@ public sealed class ProtocolTests : IAsyncLifetime
         Send(_shell, "execute_request", Execute("before + 2"));
         Assert.Equal("error", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
         Assert.Equal("ok", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
+    }
+
+    [Fact]
+    public void Inspect_completion_kinds_history_silent_runs_and_input_go_over_the_wire()
+    {
+        Send(_shell, "inspect_request", new JsonObject { ["code"] = "Math.Sqrt(", ["cursor_pos"] = 10, ["detail_level"] = 0 });
+        var inspect = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("inspect_reply", inspect.MessageType);
+        Assert.Equal(true, (bool?)inspect.Content["found"]);
+        Assert.StartsWith("double Math.Sqrt(double d)", (string?)inspect.Content["data"]?["text/plain"]);
+        Assert.Contains("square root", (string?)inspect.Content["data"]?["text/markdown"]);
+
+        Send(_shell, "complete_request", new JsonObject { ["code"] = "Math.Sq", ["cursor_pos"] = 7 });
+        var types = Receive(_shell, TimeSpan.FromSeconds(30))!.Content["metadata"]!["_jupyter_types_experimental"]!.AsArray();
+        var sqrt = types.Single(t => (string?)t!["text"] == "Sqrt")!;
+        Assert.Equal(("function", 5, 7), ((string?)sqrt["type"], (int?)sqrt["start"], (int?)sqrt["end"]));
+
+        var stored = Send(_shell, "execute_request", Execute("var wire = 41;\nwire + 1"));
+        var count = (int)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["execution_count"]!;
+        var quiet = Execute("wire = 0;");
+        quiet["silent"] = true;
+        var silent = Send(_shell, "execute_request", quiet);
+        Assert.Equal(count, (int?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["execution_count"]);
+        // A silent run publishes nothing but its busy and idle status.
+        Assert.Equal(["status", "status"], DrainIopub((string)silent.Header["msg_id"]!).Select(m => m.MessageType));
+
+        Send(_shell, "history_request", new JsonObject { ["hist_access_type"] = "tail", ["n"] = 1, ["output"] = true, ["raw"] = true });
+        var history = Receive(_shell, TimeSpan.FromSeconds(30))!.Content["history"]!.AsArray();
+        var entry = Assert.Single(history)!.AsArray();  // [session, line, [input, output]]
+        Assert.Equal((1, count), ((int)entry[0]!, (int)entry[1]!));
+        Assert.Equal(["var wire = 41;\nwire + 1", "42"], entry[2]!.AsArray().Select(e => (string?)e));
+
+        // Console.ReadLine with allow_stdin: an input_request on stdin, answered by input_reply.
+        var reading = Execute("Console.Write(\"Steps? \");\nint.Parse(Console.ReadLine()!) * 2");
+        reading["allow_stdin"] = true;
+        Send(_shell, "execute_request", reading);
+        var ask = Receive(_stdin, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("input_request", ask.MessageType);
+        Assert.Equal("Steps? ", (string?)ask.Content["prompt"]);
+        Send(_stdin, "input_reply", new JsonObject { ["value"] = "21" });
+        var answered = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("ok", (string?)answered.Content["status"]);
     }
 
     static JsonObject Execute(string code) => new()
