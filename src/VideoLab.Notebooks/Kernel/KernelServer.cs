@@ -34,13 +34,14 @@ public sealed class KernelServer : IDisposable
     readonly Lock _iopubGate = new();
     readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly Lock _inputGate = new();
+    readonly DigestHistory _digests = new();
     TaskCompletionSource<string>? _pendingInput;
     readonly TextWriter _log;
 
     public KernelServer(ConnectionInfo connection, EngineOptions? engineOptions = null, TextWriter? log = null)
     {
         _connection = connection;
-        _signer = new MessageSigner(connection.Key);
+        _signer = new MessageSigner(connection.Key, connection.SignatureScheme);
         _engine = new NotebookEngine(engineOptions);
         _log = log ?? Console.Error;
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
@@ -138,6 +139,11 @@ public sealed class KernelServer : IDisposable
         if (message is null)
         {
             _log.WriteLine("videolab kernel: ignored a message with a wrong signature.");
+            return;
+        }
+        if (_signer.Signs && !_digests.Add(JupyterMessage.SignatureOf(frames)))
+        {
+            _log.WriteLine($"videolab kernel: ignored a replayed {message.MessageType} (its signature was seen before).");
             return;
         }
         try
@@ -263,7 +269,7 @@ public sealed class KernelServer : IDisposable
         ["status"] = "ok",
         ["protocol_version"] = JupyterMessage.ProtocolVersion,
         ["implementation"] = KernelInfo.Name,
-        ["implementation_version"] = typeof(KernelServer).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+        ["implementation_version"] = KernelInfo.Version,
         ["language_info"] = new JsonObject
         {
             ["name"] = KernelInfo.Language,
@@ -273,7 +279,7 @@ public sealed class KernelServer : IDisposable
             ["pygments_lexer"] = "csharp",
             ["codemirror_mode"] = "text/x-csharp",
         },
-        ["banner"] = "C# (VideoLab): Roslyn scripting with TorchSharp and Plotly.NET",
+        ["banner"] = $"C# (VideoLab): Roslyn scripting with TorchSharp and Plotly.NET; VideoLab {KernelInfo.Version} from {KernelInfo.LibraryPath}",
         ["help_links"] = new JsonArray(),
     };
 
@@ -338,7 +344,7 @@ public sealed class KernelServer : IDisposable
         JupyterMessage? message;
         try { message = JupyterMessage.FromFrames(frames, _signer); }
         catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { return; }
-        if (message?.MessageType != "input_reply") return;
+        if (message?.MessageType != "input_reply" || (_signer.Signs && !_digests.Add(JupyterMessage.SignatureOf(frames)))) return;
         lock (_inputGate) _pendingInput?.TrySetResult((string?)message.Content["value"] ?? "");
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NetMQ;
 using NetMQ.Sockets;
 using VideoLab.Notebooks.Engine;
+using VideoLab.Notebooks.Format;
 using VideoLab.Notebooks.Kernel;
 
 namespace VideoLab.Notebooks.Tests.Kernel;
@@ -90,12 +91,18 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Null(Receive(_shell, TimeSpan.FromSeconds(1)));
 
         var request = Send(_shell, "kernel_info_request", new JsonObject());
+        var signed = request.ToFrames(_signer);
         var reply = Receive(_shell, TimeSpan.FromSeconds(30));
         Assert.NotNull(reply);
         Assert.Equal("kernel_info_reply", reply.MessageType);
         Assert.Equal("5.3", (string?)reply.Content["protocol_version"]);
         Assert.Equal("C#", (string?)reply.Content["language_info"]?["name"]);
         Assert.Equal((string?)request.Header["msg_id"], (string?)reply.ParentHeader["msg_id"]);
+        Assert.Contains(KernelInfo.LibraryPath, (string?)reply.Content["banner"]);  // which VideoLab build this kernel runs
+
+        // The same signed message again is a replay: ignored, as jupyter_client's digest history does.
+        SendFrames(_shell, signed);
+        Assert.Null(Receive(_shell, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
