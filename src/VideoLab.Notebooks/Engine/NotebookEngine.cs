@@ -104,7 +104,8 @@ public sealed class NotebookEngine : IDisposable
         var storeHistory = request?.StoreHistory ?? true;
         var cell = new CellNumber(storeHistory ? ++_executionCount : _executionCount, ++_submissions);
         using var interrupt = new CancellationTokenSource();
-        _interruptsAsked = 0;
+        // An interrupt that raced with the end of the previous cell is settled here.
+        if (Interlocked.Exchange(ref _interruptsAsked, 0) == 1) Interruption.Ended();
         _running = interrupt;
         using var caller = cancellationToken.Register(Interrupt);
         try

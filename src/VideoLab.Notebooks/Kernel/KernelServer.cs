@@ -4,7 +4,6 @@ using NetMQ;
 using NetMQ.Sockets;
 using VideoLab.Notebooks.Display;
 using VideoLab.Notebooks.Engine;
-using VideoLab.Notebooks.Format;
 
 namespace VideoLab.Notebooks.Kernel;
 
@@ -13,9 +12,9 @@ namespace VideoLab.Notebooks.Kernel;
 /// </summary>
 /// <remarks>
 /// Sockets: shell and control (ROUTER: requests and replies), iopub (PUB: status, execute_input, stream,
-/// display_data, update_display_data, execute_result, error), stdin (ROUTER: <c>input_request</c> when a cell reads
-/// the console and the request allows stdin) and heartbeat (REP: echoes). One poller thread owns shell, control, stdin and heartbeat; replies from
-/// other threads reach it through a queue. Cells run one at a time on an execution task, so control
+/// display_data, update_display_data, execute_result, error), stdin (ROUTER: <c>input_request</c> when a cell
+/// reads the console and the request allows stdin) and heartbeat (REP: echoes). One poller thread owns shell,
+/// control, stdin and heartbeat; replies from other threads reach it through a queue. Cells run one at a time on an execution task, so control
 /// requests (interrupt, shutdown) are served while a cell runs. iopub is written from any thread under a lock.
 /// Messages with a wrong signature are ignored (and logged on stderr).
 /// </remarks>
@@ -172,7 +171,7 @@ public sealed class KernelServer : IDisposable
             switch (type)
             {
                 case "kernel_info_request":
-                    Reply(socket, request, "kernel_info_reply", KernelInfoContent());
+                    Reply(socket, request, "kernel_info_reply", Replies.KernelInfo());
                     break;
                 case "is_complete_request":
                     var status = _engine.IsComplete((string?)request.Content["code"] ?? "");
@@ -181,10 +180,10 @@ public sealed class KernelServer : IDisposable
                     Reply(socket, request, "is_complete_reply", content);
                     break;
                 case "complete_request":
-                    Reply(socket, request, "complete_reply", CompleteContent(request));
+                    Reply(socket, request, "complete_reply", Replies.Complete(_engine, request.Content));
                     break;
                 case "inspect_request":
-                    Reply(socket, request, "inspect_reply", InspectContent(request));
+                    Reply(socket, request, "inspect_reply", Replies.Inspect(_engine, request.Content));
                     break;
                 case "history_request":
                     Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = HistoryQuery.Answer(request.Content, _engine.History) });
@@ -262,60 +261,6 @@ public sealed class KernelServer : IDisposable
         Reply(_shell, request, "execute_reply", reply);
         PublishStatus("idle", request);
         return !silent && result.Error is not null && ((bool?)request.Content["stop_on_error"] ?? true);
-    }
-
-    JsonObject KernelInfoContent() => new()
-    {
-        ["status"] = "ok",
-        ["protocol_version"] = JupyterMessage.ProtocolVersion,
-        ["implementation"] = KernelInfo.Name,
-        ["implementation_version"] = KernelInfo.Version,
-        ["language_info"] = new JsonObject
-        {
-            ["name"] = KernelInfo.Language,
-            ["version"] = "14.0",
-            ["mimetype"] = "text/x-csharp",
-            ["file_extension"] = ".cs",
-            ["pygments_lexer"] = "csharp",
-            ["codemirror_mode"] = "text/x-csharp",
-        },
-        ["banner"] = $"C# (VideoLab): Roslyn scripting with TorchSharp and Plotly.NET; VideoLab {KernelInfo.Version} from {KernelInfo.LibraryPath}",
-        ["help_links"] = new JsonArray(),
-    };
-
-    JsonObject CompleteContent(JupyterMessage request)
-    {
-        var code = (string?)request.Content["code"] ?? "";
-        var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
-        var completions = _engine.Complete(code, cursor);
-        // What each match is, in the form JupyterLab reads (as ipykernel sends it).
-        var types = completions.Items.Select(i => (JsonNode)new JsonObject
-        {
-            ["start"] = completions.Start, ["end"] = completions.End, ["text"] = i.Text, ["type"] = i.Type, ["signature"] = i.Signature,
-        });
-        return new JsonObject
-        {
-            ["status"] = "ok",
-            ["matches"] = new JsonArray([.. completions.Matches.Select(m => JsonValue.Create(m))]),
-            ["cursor_start"] = completions.Start,
-            ["cursor_end"] = completions.End,
-            ["metadata"] = new JsonObject { ["_jupyter_types_experimental"] = new JsonArray([.. types]) },
-        };
-    }
-
-    JsonObject InspectContent(JupyterMessage request)
-    {
-        var code = (string?)request.Content["code"] ?? "";
-        var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
-        var detail = (int?)request.Content["detail_level"] ?? 0;
-        var found = _engine.Inspect(code, cursor);
-        var data = new JsonObject();
-        if (found is not null)
-        {
-            data["text/plain"] = found.ToText(detail);
-            data["text/markdown"] = found.ToMarkdown(detail);
-        }
-        return new JsonObject { ["status"] = "ok", ["found"] = found is not null, ["data"] = data, ["metadata"] = new JsonObject() };
     }
 
     /// <summary>
