@@ -144,6 +144,48 @@ public class LocalSweepTests(LocalTinySweep local)
     }
 
     [Fact]
+    public void A_task_stopped_by_SIGTERM_saves_its_run_and_the_next_sweep_run_resumes_it()
+    {
+        var folder = SweepPlanTests.TrainingFixtureFolder();
+        var file = Path.Combine(folder, "long.yaml");
+        // No periodic checkpoint before the end: a last.ckpt mid-run can only come from the save on SIGTERM.
+        File.WriteAllText(file, """
+            name: stopped
+            train: {size: tiny, frames: 6, image-size: 16, batch-size: 4, steps: 60, checkpoint-every: 1000, validate-every: 1000, set: {hiddenChannels: 4}}
+            resources: {cpus: 1}
+            """);
+        var sweep = new SweepDirectory(Path.Combine(folder, "sweep"));
+        var plan = SweepPlanner.Expand(SweepFile.Load(file), false, new SweepTrainArguments());
+        sweep.Prepare(plan, file);
+        var run = plan.Runs.Single();
+
+        var command = SweepCommand.VideolabCommandLine();
+        var start = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(["sweep", "task", sweep.Root, "--index", "0"])) start.ArgumentList.Add(a);
+        using var task = System.Diagnostics.Process.Start(start)!;
+        task.OutputDataReceived += (_, _) => { };
+        task.ErrorDataReceived += (_, _) => { };
+        task.BeginOutputReadLine();
+        task.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (SweepStatus.LastStep(sweep.RunDirectory(run)) is null && !task.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.False(task.HasExited, "the run ended before it could be stopped");
+        System.Diagnostics.Process.Start("kill", ["-TERM", task.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();  // what Slurm sends
+        Assert.True(task.WaitForExit(60_000));
+
+        Assert.Equal(130, task.ExitCode);
+        Assert.Equal(TaskPhase.Interrupted, sweep.LoadTaskState(run)!.Phase);
+        long saved = Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(sweep.RunDirectory(run))).State.Step;
+        Assert.InRange(saved, 10, 59);
+        Assert.Equal(SweepStatus.Stopped, SweepStatus.Of(sweep, plan, QueueSnapshot.Empty).Single().State);
+
+        Assert.Equal(0, TinySweep.Videolab("sweep", "run", file, "--out", sweep.Root));
+        var resumed = sweep.LoadTaskState(run)!;
+        Assert.Equal((TaskPhase.Done, 2, saved), (resumed.Phase, resumed.Attempt, resumed.ResumedFromStep!.Value));
+        Assert.Equal([10L, 20, 30, 40, 50, 60], TinySweep.Steps(sweep.RunDirectory(run), "train"));
+    }
+
+    [Fact]
     public void Error_lines_wrapped_by_the_console_are_joined_and_stack_traces_left_out()
     {
         Assert.Equal("error: Unknown model 'x'. Known models: a, b, c.",
