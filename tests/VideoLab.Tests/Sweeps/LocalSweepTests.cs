@@ -124,7 +124,7 @@ public class LocalSweepTests(LocalTinySweep local)
     [Fact]
     public void A_run_that_train_refuses_fails_with_its_error_line_and_leaves_no_run_directory()
     {
-        var (file, sweep) = OneRun("refused", "{size: tiny, frames: 6, image-size: 16, batch-size: 4, steps: 2, option: {context: 9}}");
+        var (file, sweep) = TinySweep.OneRun("refused", "{size: tiny, frames: 6, image-size: 16, batch-size: 4, steps: 2, option: {context: 9}}");
         Assert.Equal(TrainCommand.Failed, TinySweep.Videolab("sweep", "run", file, "--out", sweep.Root));
         var run = sweep.LoadPlan().Runs.Single();
         var status = SweepStatus.Of(sweep, sweep.LoadPlan(), QueueSnapshot.Empty).Single();
@@ -140,7 +140,7 @@ public class LocalSweepTests(LocalTinySweep local)
     public void A_task_stopped_by_SIGTERM_saves_its_run_and_the_next_sweep_run_resumes_it()
     {
         // No periodic checkpoint before the end: a last.ckpt mid-run can only come from the save on SIGTERM.
-        var (file, sweep) = OneRun("stopped", "{size: tiny, frames: 6, image-size: 16, batch-size: 4, steps: 60, checkpoint-every: 1000, validate-every: 1000, set: {hiddenChannels: 4}}");
+        var (file, sweep) = TinySweep.OneRun("stopped", "{size: tiny, frames: 6, image-size: 16, batch-size: 4, steps: 60, checkpoint-every: 1000, validate-every: 1000, set: {hiddenChannels: 4}}");
         var plan = SweepPlanner.Expand(SweepFile.Load(file), false, new SweepTrainArguments());
         sweep.Prepare(plan, file);
         var run = plan.Runs.Single();
@@ -169,24 +169,5 @@ public class LocalSweepTests(LocalTinySweep local)
         var resumed = sweep.LoadTaskState(run)!;
         Assert.Equal((TaskPhase.Done, 2, saved), (resumed.Phase, resumed.Attempt, resumed.ResumedFromStep!.Value));
         Assert.Equal([10L, 20, 30, 40, 50, 60], TinySweep.Steps(sweep.RunDirectory(run), "train"));
-    }
-
-    /// <summary>A sweep file of one run with these train options, in a fresh folder, and the sweep directory beside it.</summary>
-    static (string File, SweepDirectory Sweep) OneRun(string name, string train)
-    {
-        var folder = SweepPlanTests.TrainingFixtureFolder();
-        var file = Path.Combine(folder, name + ".yaml");
-        File.WriteAllText(file, $"name: {name}\ntrain: {train}\nresources: {{cpus: 1}}\n");
-        return (file, new SweepDirectory(Path.Combine(folder, "sweep")));
-    }
-
-    [Fact]
-    public void Error_lines_wrapped_by_the_console_are_joined_and_stack_traces_left_out()
-    {
-        Assert.Equal("error: Unknown model 'x'. Known models: a, b, c.",
-                     SweepTask.ErrorLine(["device cpu", "error: Unknown model 'x'. Known models: a,", "b, c."]));
-        Assert.Equal("Unhandled exception. System.Exception: boom",
-                     SweepTask.ErrorLine(["step 3", "Unhandled exception. System.Exception: boom", "   at VideoLab.Trainer.Fit()", "   at Main"]));
-        Assert.Equal("Killed", SweepTask.ErrorLine(["step 1", "Killed", ""]));
     }
 }

@@ -50,6 +50,15 @@ static class TinySweep
         return path;
     }
 
+    /// <summary>A sweep file of one run with these train options, in a fresh folder, and the sweep directory beside it.</summary>
+    public static (string File, SweepDirectory Sweep) OneRun(string name, string train)
+    {
+        var folder = Training.TrainingFixtures.TempDirectory();
+        var file = Path.Combine(folder, name + ".yaml");
+        File.WriteAllText(file, $"name: {name}\ntrain: {train}\nresources: {{cpus: 1}}\n");
+        return (file, new SweepDirectory(Path.Combine(folder, "sweep")));
+    }
+
     /// <summary>Every file under the sweep's runs/, relative, sorted: the run directories' layout.</summary>
     public static List<string> RunDirectoryFiles(string sweepDirectory)
     {
