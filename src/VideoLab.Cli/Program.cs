@@ -16,6 +16,7 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     RunsCommand.Create(),
     DataCommand.Create(),
     KernelCommand.Create(),
+    SweepCommand.Create(),
 };
 
 try
