@@ -16,6 +16,9 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     RunsCommand.Create(),
     DataCommand.Create(),
     KernelCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
+    PredictCommand.Create(),
 };
 
 try
