@@ -21,6 +21,12 @@ public class InteropCliTests(OpenStlReferenceFiles files)
         return root.Parse(args).Invoke();
     }
 
+    [Theory]
+    [InlineData("import")]
+    [InlineData("export")]
+    [InlineData("predict")]
+    public void Every_verb_has_help(string verb) => Assert.Equal(0, Videolab(verb, "--help"));
+
     /// <summary>A Moving-MNIST-style test file (T, N, H, W) uint8 at the reference TAU's size: 5 frames of 8×8, 6 clips.</summary>
     static string TestSet(TempFolder dir)
     {
@@ -87,6 +93,19 @@ public class InteropCliTests(OpenStlReferenceFiles files)
         File.WriteAllText(Path.Combine(run, "keep.txt"), "mine");
         Assert.Equal(TrainCommand.BadInput, Videolab([.. tau, "--config", files.File("tau-args.json"), "--out", run]));  // never writes into a used folder
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Predict_reads_a_video_file_resized_to_the_model()
+    {
+        using var dir = new TempFolder();
+        var run = dir.File("run");
+        Assert.Equal(0, Videolab("import", "--from", "openstl", "--model", "tau", "--checkpoint", files.File("tau.pth"),
+                                 "--config", files.File("tau-args.json"), "--out", run));
+        VideoLab.Media.VideoWriter.WriteMp4(rand([6, 3, 16, 16], generator: new Generator(2)), dir.File("clip.mp4"));  // RGB 16×16 for a gray 8×8 model
+        Assert.Equal(0, Videolab("predict", "--checkpoint", run, "--input", dir.File("clip.mp4"), "--horizon", "4", "--out", dir.File("p.npy")));
+        using var prediction = NpyTensor.Read(dir.File("p.npy"));
+        Assert.Equal([1L, 4, 1, 8, 8], prediction.shape);
     }
 
     [Fact]
