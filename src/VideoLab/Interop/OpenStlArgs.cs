@@ -125,6 +125,40 @@ public sealed class OpenStlArgs
         return (hidden.Length, hidden[0], kernel, patch);
     }
 
+    /// <summary>
+    /// Arguments describing a VideoLab predictor to OpenSTL: <c>method</c>, the data keys (<c>in_shape</c>, <c>pre_seq_length</c>,
+    /// <c>aft_seq_length</c>, <c>total_length</c>) from <paramref name="data"/>, then the model's own <paramref name="model"/> keys.
+    /// </summary>
+    public static OpenStlArgs For(string method, Models.IPredictorConfig data, JsonObject model)
+    {
+        var json = new JsonObject
+        {
+            ["method"] = method,
+            ["in_shape"] = new JsonArray(data.ContextFrames, data.Channels, data.Height, data.Width),
+            ["pre_seq_length"] = data.ContextFrames,
+            ["aft_seq_length"] = data.Horizon,
+            ["total_length"] = data.ContextFrames + data.Horizon,
+        };
+        foreach (var key in model.Select(kv => kv.Key).ToList())
+        {
+            var value = model[key];
+            model.Remove(key);  // a JSON node has one parent
+            json[key] = value;
+        }
+        return new OpenStlArgs(json);
+    }
+
+    /// <summary>The arguments of OpenSTL's recurrent models for these sizes: the inverse of <see cref="RecurrentSizes"/>.</summary>
+    public static OpenStlArgs Recurrent(string method, Models.IPredictorConfig data, int layers, int hidden, int kernel, int patch) =>
+        For(method, data, new JsonObject
+        {
+            ["num_hidden"] = string.Join(",", Enumerable.Repeat(hidden, layers)),
+            ["filter_size"] = kernel,
+            ["stride"] = 1,
+            ["patch_size"] = patch,
+            ["layer_norm"] = 0,
+        });
+
     /// <summary>The arguments as indented JSON.</summary>
     public string ToJson() => values.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 

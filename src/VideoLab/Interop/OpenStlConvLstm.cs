@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using VideoLab.Models;
 
 namespace VideoLab.Interop;
@@ -29,19 +28,8 @@ public static class OpenStlConvLstm
     }
 
     /// <summary>OpenSTL's arguments for a VideoLab ConvLSTM config.</summary>
-    public static OpenStlArgs Args(ConvLstmConfig config) => new(new JsonObject
-    {
-        ["method"] = "ConvLSTM",
-        ["in_shape"] = new JsonArray(config.ContextFrames, config.Channels, config.Height, config.Width),
-        ["pre_seq_length"] = config.ContextFrames,
-        ["aft_seq_length"] = config.Horizon,
-        ["total_length"] = config.ContextFrames + config.Horizon,
-        ["num_hidden"] = string.Join(",", Enumerable.Repeat(config.HiddenChannels, config.Layers)),
-        ["filter_size"] = config.KernelSize,
-        ["stride"] = 1,
-        ["patch_size"] = config.PatchSize,
-        ["layer_norm"] = 0,
-    });
+    public static OpenStlArgs Args(ConvLstmConfig config) =>
+        OpenStlArgs.Recurrent("ConvLSTM", config, config.Layers, config.HiddenChannels, config.KernelSize, config.PatchSize);
 
     /// <summary>The key mapping for <paramref name="config"/>; refuses configs OpenSTL's ConvLSTM cannot express.</summary>
     public static WeightLayout Layout(ConvLstmConfig config)

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using VideoLab.Models;
 
 namespace VideoLab.Interop;
@@ -28,19 +27,8 @@ public static class OpenStlPredRnn
     }
 
     /// <summary>OpenSTL's arguments for a VideoLab PredRNN config.</summary>
-    public static OpenStlArgs Args(PredRnnConfig config) => new(new JsonObject
-    {
-        ["method"] = "PredRNN",
-        ["in_shape"] = new JsonArray(config.ContextFrames, config.Channels, config.Height, config.Width),
-        ["pre_seq_length"] = config.ContextFrames,
-        ["aft_seq_length"] = config.Horizon,
-        ["total_length"] = config.ContextFrames + config.Horizon,
-        ["num_hidden"] = string.Join(",", Enumerable.Repeat(config.HiddenChannels, config.Layers)),
-        ["filter_size"] = config.KernelSize,
-        ["stride"] = 1,
-        ["patch_size"] = config.PatchSize,
-        ["layer_norm"] = 0,
-    });
+    public static OpenStlArgs Args(PredRnnConfig config) =>
+        OpenStlArgs.Recurrent("PredRNN", config, config.Layers, config.HiddenChannels, config.KernelSize, config.PatchSize);
 
     /// <summary>The key mapping for <paramref name="config"/>; refuses configs OpenSTL's PredRNN cannot express.</summary>
     public static WeightLayout Layout(PredRnnConfig config)

@@ -69,13 +69,8 @@ public static class OpenStlSimVp
     public static OpenStlArgs Args(SimVpConfig config)
     {
         Check(config);
-        return new(new JsonObject
+        return OpenStlArgs.For(config.Translator == SimVpTranslator.Tau ? "TAU" : "SimVP", config, new JsonObject
         {
-            ["method"] = config.Translator == SimVpTranslator.Tau ? "TAU" : "SimVP",
-            ["in_shape"] = new JsonArray(config.ContextFrames, config.Channels, config.Height, config.Width),
-            ["pre_seq_length"] = config.ContextFrames,
-            ["aft_seq_length"] = config.Horizon,
-            ["total_length"] = config.ContextFrames + config.Horizon,
             ["hid_S"] = config.SpatialChannels,
             ["hid_T"] = config.TemporalChannels,
             ["N_S"] = config.SpatialLayers,

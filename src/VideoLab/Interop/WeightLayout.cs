@@ -49,7 +49,7 @@ public sealed record WeightLayout(string Description, IReadOnlyList<KeyPair> Pai
         return ours;
     }
 
-    /// <summary>The model's tensors in the foreign names (unused foreign tensors as zeros), in the foreign file's usual order.</summary>
+    /// <summary>The model's tensors in the foreign names (unused foreign tensors as zeros), sorted by name.</summary>
     public List<KeyValuePair<string, Tensor>> ToTheirs(nn.Module model)
     {
         var state = model.state_dict();

@@ -95,13 +95,20 @@ public class InteropCliTests(OpenStlReferenceFiles files)
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
     }
 
+    /// <summary>The reference TAU checkpoint imported into a run directory.</summary>
+    string ImportTau(TempFolder dir)
+    {
+        var run = dir.File("run");
+        Assert.Equal(0, Videolab("import", "--from", "openstl", "--model", "tau", "--checkpoint", files.File("tau.pth"),
+                                 "--config", files.File("tau-args.json"), "--out", run));
+        return run;
+    }
+
     [Fact]
     public void Predict_reads_a_video_file_resized_to_the_model()
     {
         using var dir = new TempFolder();
-        var run = dir.File("run");
-        Assert.Equal(0, Videolab("import", "--from", "openstl", "--model", "tau", "--checkpoint", files.File("tau.pth"),
-                                 "--config", files.File("tau-args.json"), "--out", run));
+        var run = ImportTau(dir);
         VideoLab.Media.VideoWriter.WriteMp4(rand([6, 3, 16, 16], generator: new Generator(2)), dir.File("clip.mp4"));  // RGB 16×16 for a gray 8×8 model
         Assert.Equal(0, Videolab("predict", "--checkpoint", run, "--input", dir.File("clip.mp4"), "--horizon", "4", "--out", dir.File("p.npy")));
         using var prediction = NpyTensor.Read(dir.File("p.npy"));
@@ -112,9 +119,7 @@ public class InteropCliTests(OpenStlReferenceFiles files)
     public void Predict_refuses_clips_that_do_not_fit_the_model()
     {
         using var dir = new TempFolder();
-        var run = dir.File("run");
-        Assert.Equal(0, Videolab("import", "--from", "openstl", "--model", "tau", "--checkpoint", files.File("tau.pth"),
-                                 "--config", files.File("tau-args.json"), "--out", run));
+        var run = ImportTau(dir);
         NpyTensor.Write(dir.File("big.npy"), rand([1, 3, 1, 16, 16]));          // 16×16 frames for an 8×8 model
         NpyTensor.Write(dir.File("bright.npy"), rand([1, 3, 1, 8, 8]) * 255);   // not in [0, 1]
         foreach (var input in new[] { "big.npy", "bright.npy" })
