@@ -427,7 +427,7 @@ def write_safetensors(path, tensors, metadata):
 
 def read_safetensors(path):
     """Reads what write_safetensors describes (and what VideoLab writes); returns (tensors, metadata)."""
-    kinds = {"F32": np.float32, "F16": np.float16, "BF16": None, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
+    kinds = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
     with open(path, "rb") as f:
         raw = f.read()
     n = struct.unpack("<Q", raw[:8])[0]
