@@ -17,6 +17,9 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     DataCommand.Create(),
     KernelCommand.Create(),
     SweepCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
+    PredictCommand.Create(),
 };
 
 try
