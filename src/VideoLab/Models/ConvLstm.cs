@@ -45,7 +45,7 @@ public sealed record ConvLstmConfig(
 /// the same, plus our 4·128 input-gate biases per layer (OpenSTL's convolutions have none; <c>GateBias: false</c> drops them).
 /// </para>
 /// </summary>
-public sealed class ConvLstm : PredictorModule
+public sealed class ConvLstm : PredictorModule, INextFramePredictor
 {
     readonly ModuleList<ConvLstmCell> cells;
     readonly Conv2d readout;  // top h → one patched frame
@@ -68,7 +68,12 @@ public sealed class ConvLstm : PredictorModule
     }
 
     /// <inheritdoc/>
-    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null)
+    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: false);
+
+    /// <inheritdoc/>
+    public Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: true);
+
+    Tensor Run(Tensor context, int horizon, TeacherForcing? teacher, bool withContextOutputs)
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
@@ -88,7 +93,7 @@ public sealed class ConvLstm : PredictorModule
             return readout.call(input);                                           // (B, C·p², H/p, W/p)
         }
 
-        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step);  // (B, horizon, C·p², H/p, W/p)
-        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, horizon, C, H, W)
+        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step, withContextOutputs);  // (B, [Tc − 1 +] horizon, C·p², H/p, W/p)
+        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, [Tc − 1 +] horizon, C, H, W)
     }
 }

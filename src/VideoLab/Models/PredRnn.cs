@@ -38,7 +38,7 @@ public sealed record PredRnnConfig(
 /// Parameters at the default size: 23.84M, OpenSTL reports 23.8M (the same layers, plus our 7·128 input biases per layer,
 /// which <c>GateBias: false</c> drops).
 /// </summary>
-public sealed class PredRnn : PredictorModule
+public sealed class PredRnn : PredictorModule, INextFramePredictor
 {
     readonly ModuleList<SpatioTemporalLstmCell> cells;
     readonly Conv2d readout;  // top h → one patched frame
@@ -61,7 +61,12 @@ public sealed class PredRnn : PredictorModule
     }
 
     /// <inheritdoc/>
-    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null)
+    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: false);
+
+    /// <inheritdoc/>
+    public Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: true);
+
+    Tensor Run(Tensor context, int horizon, TeacherForcing? teacher, bool withContextOutputs)
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
@@ -84,7 +89,7 @@ public sealed class PredRnn : PredictorModule
             return readout.call(input);                                           // (B, C·p², H/p, W/p)
         }
 
-        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step);  // (B, horizon, C·p², H/p, W/p)
-        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, horizon, C, H, W)
+        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step, withContextOutputs);  // (B, [Tc − 1 +] horizon, C·p², H/p, W/p)
+        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, [Tc − 1 +] horizon, C, H, W)
     }
 }
