@@ -39,7 +39,7 @@ public static class EvalCommand
         return command;
     }
 
-    static int Run(string checkpointPath, string? dataName, string? dataPath, int? frames, int? imageSize, int? context, int? horizon,
+    internal static int Run(string checkpointPath, string? dataName, string? dataPath, int? frames, int? imageSize, int? context, int? horizon,
                    int batchSize, long clips, string? output)
     {
         if (batchSize <= 0 || clips <= 0) throw new CliException("--batch-size and --clips must be positive.");

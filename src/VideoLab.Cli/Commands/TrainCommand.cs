@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using TorchSharp;
 using VideoLab.Data;
@@ -46,11 +47,12 @@ public static class TrainCommand
         var dataPath = new Option<string?>("--data-path") { Description = "File or folder of datasets read from disk." };
         var frames = new Option<int>("--frames") { Description = "Frames per clip.", DefaultValueFactory = _ => 10 };
         var imageSize = new Option<int>("--image-size") { Description = "Frame height and width.", DefaultValueFactory = _ => 32 };
+        var fixedClips = new Option<bool>("--fixed-clips") { Description = "Generated data: train on the same clips every epoch instead of new ones (OpenSTL draws new Moving MNIST clips every epoch)." };
 
         var command = new Command("train", "Train a model on a dataset; writes config.json, metrics.jsonl, checkpoints and samples to a run directory.")
         {
             model, data, size, set, option, steps, epochs, minutes, batchSize, lr, lrD, weightDecay, schedule, seed, output, checkpointEvery,
-            validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize,
+            validateEvery, validationBatches, resume, clipGrad, context, horizon, dataPath, frames, imageSize, fixedClips,
         };
         command.SetAction(parse =>
         {
@@ -59,7 +61,7 @@ public static class TrainCommand
                 parse.GetValue(minutes), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(lrD), parse.GetValue(weightDecay), parse.GetValue(schedule),
                 parse.GetValue(seed), parse.GetValue(output), parse.GetValue(checkpointEvery), parse.GetValue(validateEvery), parse.GetValue(validationBatches),
                 parse.GetValue(resume), parse.GetValue(clipGrad), parse.GetValue(context), parse.GetValue(horizon),
-                parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize));
+                parse.GetValue(dataPath), parse.GetValue(frames), parse.GetValue(imageSize), parse.GetValue(fixedClips));
             return CliErrors.Guard(() => Run(request));
         });
         return command;
@@ -69,7 +71,7 @@ public static class TrainCommand
     sealed record TrainRequest(string Model, string Data, ModelSize Size, string[] Set, string[] Options, long? Steps, int? Epochs, double? Minutes, int BatchSize,
                                double LearningRate, double? DiscriminatorLearningRate, double WeightDecay, LrSchedule Schedule, long Seed, string? Out, int CheckpointEvery,
                                int ValidateEvery, int ValidationBatches, string? Resume, double? ClipGrad, int? Context, int? Horizon, string? DataPath,
-                               int Frames, int ImageSize);
+                               int Frames, int ImageSize, bool FixedClips);
 
     static int Run(TrainRequest r)
     {
@@ -85,7 +87,7 @@ public static class TrainCommand
         string directory = r.Resume ?? r.Out ?? Path.Combine("runs", $"{r.Model}-{r.Data}-{DateTime.Now:yyyyMMdd-HHmmss}");
         if (r.Resume is null && File.Exists(Path.Combine(directory, RunFiles.Config)))
             throw new CliException($"{directory} already holds a run: continue it with --resume {directory}, or choose another --out.");
-        var dataSpec = previous?.Data ?? new DataSpec(r.Data, r.DataPath, r.Frames, r.ImageSize, Seed: r.Seed);
+        var dataSpec = previous?.Data ?? new DataSpec(r.Data, r.DataPath, r.Frames, r.ImageSize, Seed: r.Seed, FreshEachEpoch: !r.FixedClips);
         var options = Pairs(r.Options, "--option");
         if (r.Context is int c) options["context"] = c.ToString(CultureInfo.InvariantCulture);
         if (r.Horizon is int h) options["horizon"] = h.ToString(CultureInfo.InvariantCulture);
@@ -99,7 +101,7 @@ public static class TrainCommand
 
         AnsiConsole.MarkupLineInterpolated($"[grey]{Lab.Report()}[/]");
         var dataset = DatasetCatalog.Open(dataSpec);
-        var (trainClips, validationClips) = ClipSubset.Split(dataset, 64);
+        var (trainClips, validationClips) = ClipSubset.Split(dataset, 64, dataSpec.FreshEachEpoch);
         var prediction = PredictionSettings.FromOptions(methodSettings);
         var (contextFrames, horizonFrames) = prediction.Split(dataset.Shape.Frames);
 
@@ -125,6 +127,8 @@ public static class TrainCommand
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (a scheduler's preemption or requeue, `kill`) stops the run as Ctrl-C does: last.ckpt is saved first.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
         try
         {
             var result = LiveProgress.Run(trainer, settings, train, validation, cancel.Token);

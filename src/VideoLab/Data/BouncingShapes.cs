@@ -18,9 +18,10 @@ public sealed record BouncingShapesConfig(
 /// <summary>
 /// The built-in dataset that needs no download: coloured squares, discs and triangles on black,
 /// moving in straight lines and bouncing off the walls, drawn in a fixed order so that they occlude
-/// each other. Three channels, values in [0, 1].
+/// each other. Three channels, values in [0, 1]. Clip i is a pure function of (seed, i) through
+/// <see cref="ClipRandom"/>, independent of its neighbours, for any i ≥ 0 (training draws new clips every epoch).
 /// </summary>
-public sealed class BouncingShapes(BouncingShapesConfig config) : IClipDataset
+public sealed class BouncingShapes(BouncingShapesConfig config) : IClipGenerator
 {
     public BouncingShapesConfig Config { get; } = config;
     public long Count => Config.Count;
@@ -29,8 +30,15 @@ public sealed class BouncingShapes(BouncingShapesConfig config) : IClipDataset
     public Tensor GetClip(long index)
     {
         if (index < 0 || index >= Count) throw new ArgumentOutOfRangeException(nameof(index), $"Clip {index} of {Count}.");
+        return Clip(index);
+    }
+
+    /// <summary>Clip <paramref name="index"/> for any index ≥ 0, <c>(T, 3, H, W)</c>.</summary>
+    public Tensor Clip(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
         int t = Config.Frames, n = Config.Size;
-        var rng = new Random(unchecked((int)(Config.Seed * 7_919 + index * 104_729)));
+        var rng = ClipRandom.For(Config.Seed, index);
         var pixels = new float[t * 3 * n * n];
         var shapes = Enumerable.Range(0, Config.Shapes).Select(_ => Shape2D.Random(rng, Config)).ToArray();
         for (int f = 0; f < t; f++)
@@ -48,7 +56,7 @@ public sealed class BouncingShapes(BouncingShapesConfig config) : IClipDataset
         double _x, _y, _vx, _vy, _r;
         float[] _rgb = [];
 
-        public static Shape2D Random(Random rng, BouncingShapesConfig c)
+        public static Shape2D Random(ClipRandom rng, BouncingShapesConfig c)
         {
             double r = c.Size * (c.MinRadius + rng.NextDouble() * (c.MaxRadius - c.MinRadius));
             double angle = rng.NextDouble() * 2 * Math.PI, speed = c.Size * c.Speed;

@@ -6,7 +6,8 @@ namespace VideoLab.Data;
 /// <summary>
 /// Batches of clips <c>(B, T, C, H, W)</c> on a device, in a seeded order: epoch e of seed s is always
 /// the same sequence, so runs are reproducible and a resumed run sees the batches it would have seen.
-/// With <c>prefetch</c> &gt; 0 a worker thread prepares the next batches (decoding, generating, moving to the
+/// A dataset whose clips change with the epoch (<see cref="IEpochClipDataset"/>, e.g. <see cref="FreshClips"/>) is asked
+/// for clip i of epoch e. With <c>prefetch</c> &gt; 0 a worker thread prepares the next batches (decoding, generating, moving to the
 /// device) while the caller trains on the current one; the order stays exactly the same.
 /// </summary>
 public sealed class ClipLoader
@@ -63,11 +64,11 @@ public sealed class ClipLoader
     /// The batches of one epoch, each <c>(B, T, C, H, W)</c> on <see cref="Device"/>; the caller disposes them
     /// (a batch joins the caller's dispose scope, if one is open when the batch is handed over).
     /// </summary>
-    public IEnumerable<Tensor> Epoch(int epoch) => Prefetch == 0 ? Batches(Order(epoch)) : Prefetched(Order(epoch));
+    public IEnumerable<Tensor> Epoch(int epoch) => Prefetch == 0 ? Batches(epoch, Order(epoch)) : Prefetched(epoch, Order(epoch));
 
-    IEnumerable<Tensor> Batches(long[] order)
+    IEnumerable<Tensor> Batches(int epoch, long[] order)
     {
-        for (long b = 0; b < BatchesPerEpoch; b++) yield return LoadBatch(BatchIndices(order, b));
+        for (long b = 0; b < BatchesPerEpoch; b++) yield return LoadBatch(epoch, BatchIndices(order, b));
     }
 
     long[] BatchIndices(long[] order, long b) => order.Skip((int)(b * BatchSize)).Take(BatchSize).ToArray();
@@ -77,7 +78,7 @@ public sealed class ClipLoader
     /// on the worker belong to no dispose scope (scopes are per thread); each batch is attached to the consumer's
     /// scope when taken. If the consumer stops early, the worker is stopped and batches still queued are disposed.
     /// </summary>
-    IEnumerable<Tensor> Prefetched(long[] order)
+    IEnumerable<Tensor> Prefetched(int epoch, long[] order)
     {
         using var ready = new BlockingCollection<Tensor>(Prefetch);
         using var stop = new CancellationTokenSource();
@@ -88,7 +89,7 @@ public sealed class ClipLoader
             {
                 for (long b = 0; b < BatchesPerEpoch && !stop.IsCancellationRequested; b++)
                 {
-                    var batch = LoadBatch(BatchIndices(order, b));
+                    var batch = LoadBatch(epoch, BatchIndices(order, b));
                     try { ready.Add(batch, stop.Token); }
                     catch (OperationCanceledException) { batch.Dispose(); }
                 }
@@ -116,10 +117,11 @@ public sealed class ClipLoader
         }
     }
 
-    Tensor LoadBatch(long[] indices)
+    Tensor LoadBatch(int epoch, long[] indices)
     {
         using var scope = NewDisposeScope();
-        var batch = stack(indices.Select(_dataset.GetClip).ToArray()).to(Device);  // (B, T, C, H, W)
+        Func<long, Tensor> clip = _dataset is IEpochClipDataset byEpoch ? i => byEpoch.GetClip(epoch, i) : _dataset.GetClip;
+        var batch = stack(indices.Select(clip).ToArray()).to(Device);  // (B, T, C, H, W)
         return batch.MoveToOuterDisposeScope();
     }
 }

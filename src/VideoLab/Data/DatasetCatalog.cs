@@ -13,9 +13,12 @@ namespace VideoLab.Data;
 /// <param name="Split"><c>train</c> or <c>test</c> IDX digits for Moving MNIST; <c>train</c>, <c>validation</c> or <c>all</c> for video folders.</param>
 /// <param name="Grayscale">Video folders: decode to one channel instead of three.</param>
 /// <param name="FrameStride">Video folders: take every n-th frame.</param>
+/// <param name="FreshEachEpoch">Generated datasets: train on new clips every epoch (<see cref="FreshClips"/>, as OpenSTL's
+/// Moving MNIST loader does) instead of the same <paramref name="Count"/> clips; validation and test clips stay fixed.</param>
 public sealed record DataSpec(string Name = "shapes", string? Path = null, int Frames = 20, int Size = 64,
                               long Count = 10_000, long Seed = 0,
-                              int Digits = 2, string Split = "train", bool Grayscale = false, int FrameStride = 1);
+                              int Digits = 2, string Split = "train", bool Grayscale = false, int FrameStride = 1,
+                              bool FreshEachEpoch = true);
 
 /// <summary>Opens a dataset by name, so the CLI, notebooks and benchmarks open data the same way.</summary>
 public static class DatasetCatalog

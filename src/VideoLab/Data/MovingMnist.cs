@@ -16,23 +16,29 @@ public sealed record MovingMnistConfig(int Frames = 20, int Size = 64, int Digit
 /// <param name="Digit">Index of the digit image in the IDX file.</param>
 /// <param name="X">Left column of the digit per frame, in pixels.</param>
 /// <param name="Y">Top row of the digit per frame, in pixels.</param>
-/// <param name="Vx">Horizontal velocity per frame, after that frame's move and bounce.</param>
+/// <param name="Vx">Horizontal velocity per frame, after that frame's move and bounce (negated by a bounce at that frame).</param>
 /// <param name="Vy">Vertical velocity per frame, after that frame's move and bounce.</param>
-public sealed record DigitTrack(int Digit, int[] X, int[] Y, double[] Vx, double[] Vy);
+/// <param name="StartX">Where the digit starts, horizontally, before the step to the first frame ([0, 1] of the free area).</param>
+/// <param name="StartY">Where it starts vertically.</param>
+/// <param name="Angle">Its initial direction in radians (velocity (cos, sin)).</param>
+public sealed record DigitTrack(int Digit, int[] X, int[] Y, double[] Vx, double[] Vy, double StartX, double StartY, double Angle);
 
 /// <summary>
 /// Moving MNIST (Srivastava, Mansimov and Salakhutdinov, "Unsupervised Learning of Video Representations
 /// using LSTMs", ICML 2015), generated on the fly as in the authors' script: each digit starts at a
 /// uniform position on the free area (64 − 28 = 36 pixels each way), moves in a uniform direction with a
 /// fixed step of 0.1 of the free area per frame, and bounces off a wall by clamping to it and negating
-/// that velocity component; pixel positions are the truncated products with the free area; digits are
-/// combined by pixel-wise max. Kept: all of that. Changed: the random numbers come from a per-clip
-/// generator, so clip i is a pure function of (seed, i) instead of a draw from a global stream, and
-/// canvas, length, digit count and step are configurable. Digits come from any MNIST-format IDX file,
+/// that velocity component; every frame, including the first, is drawn after a step (the script, and
+/// OpenSTL's <c>dataloader_moving_mnist.py</c>, step before recording a position); pixel positions are the
+/// truncated products with the free area; digits are combined by pixel-wise max. Kept: all of that.
+/// Changed: the random numbers come from a per-clip generator (<see cref="ClipRandom"/>), so clip i is a pure
+/// function of (seed, i), independent of its neighbours, instead of a draw from a global stream; and
+/// canvas, length, digit count and step are configurable. Training draws new clips every epoch
+/// (<see cref="FreshClips"/>, as OpenSTL does); the standard test set is <see cref="MovingMnistTestSet"/>. Digits come from any MNIST-format IDX file,
 /// so Moving Fashion-MNIST is the same class with Fashion-MNIST's file.
 /// One channel, values in [0, 1].
 /// </summary>
-public sealed class MovingMnist : IClipDataset
+public sealed class MovingMnist : IClipGenerator
 {
     readonly IdxArray _digits;
     readonly int _digitHeight, _digitWidth;
@@ -135,7 +141,7 @@ public sealed class MovingMnist : IClipDataset
     /// <summary>The trajectories of clip <paramref name="index"/>'s digits (what <see cref="Clip"/> draws).</summary>
     public DigitTrack[] Tracks(long index)
     {
-        var rng = new Random(unchecked((int)(Config.Seed * 1_000_003 + index * 7_919 + 17)));
+        var rng = ClipRandom.For(Config.Seed, index);
         int limitX = Config.Size - _digitWidth, limitY = Config.Size - _digitHeight;
         var tracks = new DigitTrack[Config.Digits];
         for (int d = 0; d < Config.Digits; d++)
@@ -144,17 +150,17 @@ public sealed class MovingMnist : IClipDataset
             double y = rng.NextDouble(), x = rng.NextDouble(), theta = rng.NextDouble() * 2 * Math.PI;
             double vy = Math.Sin(theta), vx = Math.Cos(theta);
             int digit = rng.Next(_digits.Count);
-            var track = new DigitTrack(digit, new int[Config.Frames], new int[Config.Frames], new double[Config.Frames], new double[Config.Frames]);
+            var track = new DigitTrack(digit, new int[Config.Frames], new int[Config.Frames], new double[Config.Frames], new double[Config.Frames], x, y, theta);
             for (int f = 0; f < Config.Frames; f++)
             {
-                track.X[f] = (int)(limitX * x);
-                track.Y[f] = (int)(limitY * y);
-                x += vx * Config.Step;
+                x += vx * Config.Step;            // step first, then record: the first frame is one step from the start
                 y += vy * Config.Step;
                 if (x <= 0) { x = 0; vx = -vx; }  // bounce: clamp to the wall, reverse that component
                 if (x >= 1) { x = 1; vx = -vx; }
                 if (y <= 0) { y = 0; vy = -vy; }
                 if (y >= 1) { y = 1; vy = -vy; }
+                track.X[f] = (int)(limitX * x);
+                track.Y[f] = (int)(limitY * y);
                 track.Vx[f] = vx;
                 track.Vy[f] = vy;
             }

@@ -4,21 +4,24 @@ using static TorchSharp.torch;
 namespace VideoLab.Metrics;
 
 /// <summary>
-/// Per-frame quality metrics of predicted clips against the truth, with the conventions of the
-/// published video-prediction tables (OpenSTL, Tan et al. 2023):
+/// Per-frame quality metrics of predicted clips against the truth, measured as OpenSTL measures them
+/// (Tan et al. 2023, <c>openstl/core/metrics.py</c>), so a number here stands beside a row of its tables:
 /// <list type="bullet">
-/// <item>MSE and MAE are <b>summed</b> over C×H×W of a frame (then averaged over batch and time), so their
-///   scale grows with the frame size: Moving MNIST's "MSE 23.8" is a per-frame sum over 64×64 pixels in [0, 1];</item>
-/// <item>PSNR is per frame, on [0, 1] values (peak 1): 10·log10(1 / mean squared error); identical frames give +∞;</item>
-/// <item>SSIM is per frame, see <see cref="Ssim"/>.</item>
+/// <item>MSE and MAE are <b>summed</b> over C×H×W of a frame (then averaged over clips and frames), so their
+///   scale grows with the frame size: Moving MNIST's "MSE 23.8" is a per-frame sum over 64×64 pixels in [0, 1].
+///   They are computed on the <b>raw</b> predictions, values outside [0, 1] included;</item>
+/// <item>PSNR and SSIM are computed on predictions <b>clamped to [0, 1]</b>. PSNR is per frame with peak 1:
+///   10·log10(1 / mean squared error); identical frames give +∞;</item>
+/// <item>SSIM is per frame, OpenSTL's (scikit-image 0.19.3's defaults), see <see cref="Ssim"/>; Wang et al.'s
+///   Gaussian configuration is <see cref="GaussianSsim"/>, under its own name.</item>
 /// </list>
-/// Every function takes <c>(B, T, C, H, W)</c> prediction and truth of the same shape and returns a
-/// <c>(B, T)</c> float64 tensor: one value per frame. Averages and per-horizon curves are in
-/// <see cref="MetricAccumulator"/>.
+/// <see cref="All"/> applies those rules; the single-metric functions compute exactly what they name, on what they
+/// are given. Every function takes <c>(B, T, C, H, W)</c> prediction and truth of the same shape and returns a
+/// <c>(B, T)</c> float64 tensor: one value per frame. Averages and per-horizon curves are in <see cref="MetricAccumulator"/>.
 /// </summary>
 public static class FrameMetrics
 {
-    /// <summary>The metric names, as they appear in logs and curves.</summary>
+    /// <summary>The metric names, as they appear in logs, tables and curves.</summary>
     public static readonly IReadOnlyList<string> Names = ["mse", "mae", "psnr", "ssim"];
 
     /// <summary>Squared error summed over C×H×W: <c>(B, T)</c>.</summary>
@@ -43,21 +46,37 @@ public static class FrameMetrics
         return -10.0 * meanSquared.log10();                  // log10(0) = -inf, so +inf for identical frames
     }
 
-    /// <summary>SSIM per frame (Wang et al. 2004), averaged over channels: <c>(B, T)</c>.</summary>
+    /// <summary>OpenSTL's SSIM per frame (<see cref="Metrics.Ssim"/>), averaged over channels: <c>(B, T)</c>.</summary>
     public static Tensor Ssim(Tensor prediction, Tensor truth)
     {
         var (p, t) = Prepare(prediction, truth, "FrameMetrics.Ssim");
         return Metrics.Ssim.PerFrame(p, t);
     }
 
-    /// <summary>Every metric of <see cref="Names"/>, each <c>(B, T)</c>.</summary>
-    public static IReadOnlyDictionary<string, Tensor> All(Tensor prediction, Tensor truth) => new Dictionary<string, Tensor>
+    /// <summary>Wang et al.'s Gaussian SSIM per frame (<see cref="Metrics.GaussianSsim"/>): <c>(B, T)</c>.</summary>
+    public static Tensor GaussianSsim(Tensor prediction, Tensor truth)
     {
-        ["mse"] = Mse(prediction, truth),
-        ["mae"] = Mae(prediction, truth),
-        ["psnr"] = Psnr(prediction, truth),
-        ["ssim"] = Ssim(prediction, truth),
-    };
+        var (p, t) = Prepare(prediction, truth, "FrameMetrics.GaussianSsim");
+        return Metrics.GaussianSsim.PerFrame(p, t);
+    }
+
+    /// <summary>
+    /// Every metric of <see cref="Names"/> by OpenSTL's rules, each <c>(B, T)</c>: MSE and MAE of the raw
+    /// <paramref name="prediction"/>, PSNR and SSIM of it clamped to [0, 1]. SSIM is left out when frames are
+    /// smaller than its 7×7 window.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> All(Tensor prediction, Tensor truth)
+    {
+        var clamped = prediction.clamp(0, 1);
+        var values = new Dictionary<string, Tensor>
+        {
+            ["mse"] = Mse(prediction, truth),
+            ["mae"] = Mae(prediction, truth),
+            ["psnr"] = Psnr(clamped, truth),
+        };
+        if (Metrics.Ssim.Fits(truth.shape[^2], truth.shape[^1])) values["ssim"] = Ssim(clamped, truth);
+        return values;
+    }
 
     /// <summary>Checks both are (B, T, C, H, W) of one shape, detaches, and computes in float64 on the CPU or device.</summary>
     static (Tensor Prediction, Tensor Truth) Prepare(Tensor prediction, Tensor truth, string who)

@@ -33,7 +33,7 @@ public sealed record ConvGruConfig(
 /// the parameters. Patches, the 1×1 readout and the autoregressive rollout are the same as ConvLSTM's.
 /// OpenSTL has no ConvGRU; there is no published count to compare with.
 /// </summary>
-public sealed class ConvGru : PredictorModule
+public sealed class ConvGru : PredictorModule, INextFramePredictor
 {
     readonly ModuleList<ConvGruCell> cells;
     readonly Conv2d readout;  // top h → one patched frame
@@ -56,7 +56,12 @@ public sealed class ConvGru : PredictorModule
     }
 
     /// <inheritdoc/>
-    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null)
+    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: false);
+
+    /// <inheritdoc/>
+    public Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: true);
+
+    Tensor Run(Tensor context, int horizon, TeacherForcing? teacher, bool withContextOutputs)
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
@@ -73,7 +78,7 @@ public sealed class ConvGru : PredictorModule
             return readout.call(input);                                           // (B, C·p², H/p, W/p)
         }
 
-        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step);  // (B, horizon, C·p², H/p, W/p)
-        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, horizon, C, H, W)
+        var predicted = Rollout.Autoregressive(frames, horizon, truth, teacher?.Probability ?? 0, Step, withContextOutputs);  // (B, [Tc − 1 +] horizon, C·p², H/p, W/p)
+        return Patches.Merge(predicted, p).MoveToOuterDisposeScope();             // (B, [Tc − 1 +] horizon, C, H, W)
     }
 }

@@ -39,7 +39,7 @@ public sealed record FrameRnnConfig(
 /// decoder turns each output state back into the next frame. The recurrence sees no spatial layout — the
 /// contrast with <see cref="ConvLstm"/>, whose state is a feature map. Any horizon by feeding predictions back.
 /// </summary>
-public sealed class FrameRnn : PredictorModule
+public sealed class FrameRnn : PredictorModule, INextFramePredictor
 {
     readonly Sequential encoder;   // frame → (B, top, h, w) feature map
     readonly Linear toFeature;     // flattened map → feature vector
@@ -84,7 +84,12 @@ public sealed class FrameRnn : PredictorModule
     }
 
     /// <inheritdoc/>
-    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null)
+    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: false);
+
+    /// <inheritdoc/>
+    public Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: true);
+
+    Tensor Run(Tensor context, int horizon, TeacherForcing? teacher, bool withContextOutputs)
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
@@ -110,7 +115,7 @@ public sealed class FrameRnn : PredictorModule
             return decoder.call(map);                                                 // (B, C, H, W)
         }
 
-        var predicted = Rollout.Autoregressive(context, horizon, teacher?.Truth, teacher?.Probability ?? 0, Step);  // (B, horizon, C, H, W)
+        var predicted = Rollout.Autoregressive(context, horizon, teacher?.Truth, teacher?.Probability ?? 0, Step, withContextOutputs);  // (B, [Tc − 1 +] horizon, C, H, W)
         return predicted.MoveToOuterDisposeScope();
     }
 }

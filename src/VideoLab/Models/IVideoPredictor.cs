@@ -18,6 +18,23 @@ public interface IVideoPredictor
     Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null);
 }
 
+/// <summary>
+/// A predictor that predicts the next frame after every frame it reads — recurrent models and the causal video
+/// transformer — so it can learn from every next-frame output of a clip, not only the predicted future: OpenSTL's
+/// recurrent methods take their loss over all T − 1 outputs (<c>next_frames</c> against <c>frames[:, 1:]</c>).
+/// </summary>
+public interface INextFramePredictor : IVideoPredictor
+{
+    /// <summary>
+    /// The rollout of <see cref="IVideoPredictor.Predict"/>, keeping the outputs made while reading the context:
+    /// <c>(B, L, C, H, W)</c> whose last frame predicts frame Tc + horizon, so output j predicts frame
+    /// Tc + horizon − L + j + 1 (1-based) of context followed by future. L is Tc − 1 + horizon, or less when the model
+    /// sees only a window of the context (the transformer's <c>MaxFrames</c>); the last <paramref name="horizon"/>
+    /// outputs are <see cref="IVideoPredictor.Predict"/>'s.
+    /// </summary>
+    Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null);
+}
+
 /// <summary>The true future frames <c>(B, horizon, C, H, W)</c> and the probability of feeding each one back instead of the prediction.</summary>
 public sealed record TeacherForcing(Tensor Truth, double Probability);
 

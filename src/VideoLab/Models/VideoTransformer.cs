@@ -43,7 +43,7 @@ public sealed record VideoTransformerConfig(
 /// Attention weights for plots: set <see cref="KeepAttention"/>, predict, then read
 /// <c>Blocks[i].TimeAttention.LastWeights</c> and <c>Blocks[i].SpaceAttention.LastWeights</c>.
 /// </summary>
-public sealed class VideoTransformer : PredictorModule
+public sealed class VideoTransformer : PredictorModule, INextFramePredictor
 {
     readonly Linear embed;               // C·p² → D
     readonly Parameter spacePosition;    // (N, D)
@@ -89,7 +89,14 @@ public sealed class VideoTransformer : PredictorModule
     }
 
     /// <inheritdoc/>
-    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null)
+    public override Tensor Predict(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: false);
+
+    /// <inheritdoc/>
+    /// <remarks>The outputs for the context frames are those of the frames in the first window: Tc − 1 of them when
+    /// Tc ≤ <see cref="VideoTransformerConfig.MaxFrames"/>, else MaxFrames − 1.</remarks>
+    public Tensor NextFrames(Tensor context, int horizon, TeacherForcing? teacher = null) => Run(context, horizon, teacher, withContextOutputs: true);
+
+    Tensor Run(Tensor context, int horizon, TeacherForcing? teacher, bool withContextOutputs)
     {
         CheckInputs(context, horizon, teacher);
         using var scope = NewDisposeScope();
@@ -97,7 +104,8 @@ public sealed class VideoTransformer : PredictorModule
         if (teacher is { Probability: >= 1 } && tc + horizon - 1 <= Config.MaxFrames)
         {
             var sequence = cat([context, teacher.Truth.narrow(1, 0, horizon - 1)], 1);     // (B, Tc + horizon − 1, C, H, W)
-            return NextFrames(sequence, 0, null).narrow(1, tc - 1, horizon).MoveToOuterDisposeScope();  // (B, horizon, C, H, W)
+            var all = WindowOutputs(sequence, 0, null);                                         // (B, Tc + horizon − 1, C, H, W)
+            return (withContextOutputs ? all : all.narrow(1, tc - 1, horizon)).MoveToOuterDisposeScope();  // (B, [Tc − 1 +] horizon, C, H, W)
         }
 
         // Time attention is causal, so a frame's tokens never change once computed: each step runs only the new
@@ -106,7 +114,8 @@ public sealed class VideoTransformer : PredictorModule
         // want every step's full T×T time map).
         var frames = context.narrow(1, Math.Max(0, tc - Config.MaxFrames), Math.Min(tc, Config.MaxFrames));  // (B, ≤ MaxFrames, C, H, W)
         AttentionCache[]? caches = KeepAttention ? null : NewCaches();
-        var next = NextFrames(frames, 0, caches).select(1, -1);                             // (B, C, H, W)
+        var first = WindowOutputs(frames, 0, caches);                                          // (B, L, C, H, W)
+        var next = first.select(1, -1);                                                     // (B, C, H, W)
         var predictions = new List<Tensor>(horizon) { next };
         for (int k = 1; k < horizon; k++)
         {
@@ -116,13 +125,15 @@ public sealed class VideoTransformer : PredictorModule
             {
                 frames = frames.narrow(1, 1, Config.MaxFrames);
                 caches = KeepAttention ? null : NewCaches();
-                next = NextFrames(frames, 0, caches).select(1, -1);
+                next = WindowOutputs(frames, 0, caches).select(1, -1);
             }
-            else if (caches is null) next = NextFrames(frames, 0, null).select(1, -1);
-            else next = NextFrames(fed.unsqueeze(1), frames.shape[1] - 1, caches).select(1, -1);
+            else if (caches is null) next = WindowOutputs(frames, 0, null).select(1, -1);
+            else next = WindowOutputs(fed.unsqueeze(1), frames.shape[1] - 1, caches).select(1, -1);
             predictions.Add(next);
         }
-        return stack(predictions, 1).MoveToOuterDisposeScope();                            // (B, horizon, C, H, W)
+        var predicted = stack(predictions, 1);                                              // (B, horizon, C, H, W)
+        return (withContextOutputs ? cat([first.narrow(1, 0, first.shape[1] - 1), predicted], 1) : predicted)
+            .MoveToOuterDisposeScope();                                                     // (B, [L − 1 +] horizon, C, H, W)
     }
 
     AttentionCache[] NewCaches() => [.. blocks.Select(_ => new AttentionCache())];
@@ -132,7 +143,7 @@ public sealed class VideoTransformer : PredictorModule
     /// its frame and earlier ones). With caches, the earlier frames' keys and values are read from them and these
     /// frames' are added.
     /// </summary>
-    Tensor NextFrames(Tensor frames, long start, AttentionCache[]? caches)                 // (B, L, C, H, W)
+    Tensor WindowOutputs(Tensor frames, long start, AttentionCache[]? caches)                 // (B, L, C, H, W)
     {
         int p = Config.PatchSize;
         long b = frames.shape[0], l = frames.shape[1];

@@ -20,21 +20,27 @@ public static class Rollout
     /// <param name="truth">(B, horizon, C', H', W') true future frames for teacher forcing, or null.</param>
     /// <param name="probability">Probability of feeding the true frame instead of the prediction.</param>
     /// <param name="step">(B, C', H', W') → (B, C', H', W').</param>
-    /// <returns>(B, horizon, C', H', W').</returns>
+    /// <param name="withContextOutputs">Also return the outputs made while reading the context (the predictions of
+    /// context frames 2 … Tc), as OpenSTL's recurrent models do for their loss over every next frame.</param>
+    /// <returns>(B, horizon, C', H', W'), or (B, Tc − 1 + horizon, C', H', W') with <paramref name="withContextOutputs"/>.</returns>
     public static Tensor Autoregressive(Tensor context, int horizon, Tensor? truth, double probability,
-                                        Func<Tensor, Tensor> step)
+                                        Func<Tensor, Tensor> step, bool withContextOutputs = false)
     {
+        long tc = context.shape[1];
+        var outputs = new List<Tensor>((int)tc + horizon);
         Tensor prediction = null!;
-        for (long t = 0; t < context.shape[1]; t++)
+        for (long t = 0; t < tc; t++)
+        {
             prediction = step(context.select(1, t));  // (B, C', H', W'): after the last context frame, the first future frame
-        var outputs = new List<Tensor>(horizon) { prediction };
+            if (withContextOutputs || t == tc - 1) outputs.Add(prediction);
+        }
         for (int k = 1; k < horizon; k++)
         {
             var input = truth is null || probability <= 0 ? prediction : Mix(prediction, truth.select(1, k - 1), probability);
             prediction = step(input);
             outputs.Add(prediction);
         }
-        return stack(outputs, 1);  // (B, horizon, C', H', W')
+        return stack(outputs, 1);  // (B, horizon or Tc − 1 + horizon, C', H', W')
     }
 
     /// <summary>Per sample: the true frame with probability p, otherwise the prediction. Both (B, …).</summary>

@@ -26,11 +26,19 @@ public sealed class ClipSubset : IClipDataset
         index >= 0 && index < Count ? _source.GetClip(_start + index)
         : throw new ArgumentOutOfRangeException(nameof(index), $"Clip {index} of {Count}.");
 
-    /// <summary>The last <paramref name="validationClips"/> clips for validation (at most a fifth), the rest for training.</summary>
-    public static (IClipDataset Train, IClipDataset Validation) Split(IClipDataset source, long validationClips)
+    /// <summary>
+    /// The last <paramref name="validationClips"/> clips for validation (at most a fifth), the rest for training. For a
+    /// generator (<see cref="IClipGenerator"/>) with <paramref name="freshEachEpoch"/>, training draws new clips every
+    /// epoch (<see cref="FreshClips"/>, never the validation ones), as OpenSTL's Moving MNIST loader does; validation stays fixed.
+    /// </summary>
+    public static (IClipDataset Train, IClipDataset Validation) Split(IClipDataset source, long validationClips, bool freshEachEpoch = true)
     {
-        long validation = Math.Clamp(Math.Min(validationClips, source.Count / 5), 1, source.Count - 1);
         if (source.Count < 2) throw new ArgumentException($"A dataset of {source.Count} clip cannot be split into training and validation.");
-        return (new ClipSubset(source, 0, source.Count - validation), new ClipSubset(source, source.Count - validation, validation));
+        long validation = Math.Clamp(Math.Min(validationClips, source.Count / 5), 1, source.Count - 1);
+        long training = source.Count - validation;
+        IClipDataset train = freshEachEpoch && source is IClipGenerator generator
+            ? new FreshClips(generator, training, reserved: validation)
+            : new ClipSubset(source, 0, training);
+        return (train, new ClipSubset(source, training, validation));
     }
 }

@@ -7,23 +7,53 @@ using static TorchSharp.torch;
 
 namespace VideoLab.Training;
 
-/// <summary>How a clip is split for prediction, and how teacher forcing decays.</summary>
+/// <summary>Which outputs of a predictor the training loss covers.</summary>
+public enum PredictionLoss
+{
+    /// <summary>
+    /// Every next-frame output, for models that make one after each frame they read (<see cref="INextFramePredictor"/>:
+    /// the recurrent models, the video transformer): the T − 1 predictions of frames 2 … T, those made while reading
+    /// the context included, as OpenSTL's recurrent methods train. Other models: the predicted future.
+    /// </summary>
+    AllNextFrames,
+    /// <summary>The predicted future frames only (VideoLab's behaviour before it followed OpenSTL's protocol).</summary>
+    Future,
+}
+
+/// <summary>How a clip is split for prediction, what the loss covers, and how teacher forcing decays.</summary>
 /// <param name="ContextFrames">Frames the model sees; null = half the clip.</param>
 /// <param name="Horizon">Frames it predicts after them; null = the rest of the clip.</param>
 /// <param name="Sampling">Teacher-forcing schedule; null = <see cref="ScheduledSampling"/>'s defaults (1 → 0 over half the run).</param>
-public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon = null, ScheduledSampling? Sampling = null)
+/// <param name="Loss">Which outputs the MSE loss covers (default: every next-frame output, as OpenSTL).</param>
+/// <param name="DivergenceWeight">Weight of TAU's <see cref="DifferentialDivergence"/> term; null = the model's reference
+/// (0.1 for <c>tau</c>, 0 otherwise).</param>
+/// <param name="DivergenceTemperature">Its softmax temperature τ (OpenSTL: 0.1).</param>
+public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon = null, ScheduledSampling? Sampling = null,
+                                        PredictionLoss Loss = PredictionLoss.AllNextFrames, double? DivergenceWeight = null,
+                                        double DivergenceTemperature = DifferentialDivergence.Temperature)
 {
     /// <summary>
     /// Reads the method options of <see cref="MethodSettings.Options"/>: <c>context</c>, <c>horizon</c>,
-    /// <c>teacher-start</c>, <c>teacher-end</c>, <c>teacher-decay</c> (fraction of the run).
+    /// <c>teacher-start</c>, <c>teacher-end</c>, <c>teacher-decay</c> (fraction of the run), <c>teacher-decay-steps</c>
+    /// (steps, overrides the fraction), <c>loss</c> (<c>all</c> next frames or <c>future</c> only),
+    /// <c>divergence-weight</c>, <c>divergence-temperature</c>.
     /// </summary>
     public static PredictionSettings FromOptions(MethodSettings settings)
     {
         int? Int(string name) => settings.Option(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
-        double Double(string name, double fallback) => settings.Option(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        double? Number(string name) => settings.Option(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
         var d = new ScheduledSampling();
+        var loss = settings.Option("loss")?.ToLowerInvariant() switch
+        {
+            null or "all" => PredictionLoss.AllNextFrames,
+            "future" => PredictionLoss.Future,
+            var other => throw new ArgumentException($"Option loss={other} is not known: use loss=all (every next-frame output, OpenSTL's) or loss=future (the predicted frames only)."),
+        };
+        long? decaySteps = settings.Option("teacher-decay-steps") is { } steps ? long.Parse(steps, CultureInfo.InvariantCulture) : null;
         return new PredictionSettings(Int("context"), Int("horizon"),
-            new ScheduledSampling(Double("teacher-start", d.Start), Double("teacher-end", d.End), Double("teacher-decay", d.DecayFraction)));
+            new ScheduledSampling(Number("teacher-start") ?? d.Start, Number("teacher-end") ?? d.End, Number("teacher-decay") ?? d.DecayFraction,
+                                  DecaySteps: decaySteps),
+            loss, Number("divergence-weight"), Number("divergence-temperature") ?? DifferentialDivergence.Temperature);
     }
 
     /// <summary>(context, horizon) for clips of <paramref name="frames"/> frames, or an error saying what does not fit.</summary>
@@ -41,10 +71,13 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
 
 /// <summary>
 /// Trains any <see cref="IVideoPredictor"/>: the first frames of a clip are the context, the next ones
-/// the target; the loss is the mean squared error over the predicted frames (OpenSTL's MSE loss).
+/// the target; the loss is OpenSTL's mean squared error, over every next-frame output for models that make one
+/// after each frame they read (<see cref="INextFramePredictor"/>: recurrent models and the transformer, T − 1
+/// outputs), over the predicted frames for the others (<see cref="PredictionSettings.Loss"/>), plus TAU's
+/// <see cref="DifferentialDivergence"/> for <c>tau</c> (OpenSTL <c>methods/tau.py</c>).
 /// Recurrent models get the true frames with a probability decaying by <see cref="ScheduledSampling"/>.
 /// The optimiser is Adam, or AdamW when <see cref="MethodSettings.WeightDecay"/> is set.
-/// Validation reports the loss (no teacher forcing), the per-frame metrics averaged (<see cref="FrameMetrics"/>)
+/// Validation reports the loss over the predicted frames (no teacher forcing), the per-frame metrics averaged (<see cref="FrameMetrics.All"/>)
 /// and their per-horizon curves as <c>mse@1</c> … <c>mse@K</c> (the keys the horizon charts read).
 /// </summary>
 public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
@@ -63,6 +96,7 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
             $"PredictionMethod trains video predictors; {model.GetType().Name} does not implement IVideoPredictor.");
         Settings = prediction ?? PredictionSettings.FromOptions(settings);
         Sampling = Settings.Sampling ?? new ScheduledSampling();
+        DivergenceWeight = Settings.DivergenceWeight ?? DifferentialDivergence.DefaultWeight(model);
         _optimizer = settings.WeightDecay > 0
             ? optim.AdamW(model.parameters(), lr: settings.LearningRate, weight_decay: settings.WeightDecay)
             : optim.Adam(model.parameters(), lr: settings.LearningRate);
@@ -72,6 +106,8 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
 
     public PredictionSettings Settings { get; }
     public ScheduledSampling Sampling { get; }
+    /// <summary>Weight of TAU's differential divergence term in the loss (0: not used).</summary>
+    public double DivergenceWeight { get; }
     public IReadOnlyDictionary<string, nn.Module> Modules { get; }
     public IReadOnlyDictionary<string, optim.Optimizer> Optimizers { get; }
 
@@ -79,30 +115,44 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
     {
         var (input, future, horizon) = Split(batch);
         double p = Sampling.Probability(context.Step, context.TotalSteps);
-        var prediction = _predictor.Predict(input, horizon, p > 0 ? new TeacherForcing(future, p) : null);  // (B, horizon, C, H, W)
-        CheckPrediction(prediction, future);
-        var loss = nn.functional.mse_loss(prediction, future);
+        var teacher = p > 0 ? new TeacherForcing(future, p) : null;
+        Tensor prediction, target;
+        if (Settings.Loss == PredictionLoss.AllNextFrames && _predictor is INextFramePredictor stepwise)
+        {
+            prediction = stepwise.NextFrames(input, horizon, teacher);                      // (B, L, C, H, W), L ≤ Tc − 1 + horizon
+            long end = input.shape[1] + horizon, outputs = Math.Min(prediction.shape[1], end - 1);
+            target = batch.narrow(1, end - outputs, outputs);                               // frames Tc + horizon − L + 1 … Tc + horizon
+        }
+        else
+        {
+            prediction = _predictor.Predict(input, horizon, teacher);                      // (B, horizon, C, H, W)
+            target = future;
+        }
+        CheckPrediction(prediction, target);
+        var mse = nn.functional.mse_loss(prediction, target);
+        var values = new Dictionary<string, double> { ["teacher_forcing"] = p };
+        var loss = mse;
+        if (DivergenceWeight > 0)
+        {
+            var divergence = DifferentialDivergence.Loss(prediction, target, Settings.DivergenceTemperature);
+            loss = mse + DivergenceWeight * divergence;
+            values["mse_loss"] = mse.item<float>();
+            values["divergence"] = divergence.item<float>();
+        }
         _optimizer.zero_grad();
         loss.backward();
         context.ClipAndStep(_optimizer, _module.parameters());
-        return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["teacher_forcing"] = p };
+        values["loss"] = loss.item<float>();
+        return values;
     }
 
     public IReadOnlyDictionary<string, double> Evaluate(Tensor batch)
     {
         var (input, future, horizon) = Split(batch);
-        var prediction = _predictor.Predict(input, horizon).clamp(0, 1);  // (B, horizon, C, H, W); metrics assume [0, 1]
+        var prediction = _predictor.Predict(input, horizon);  // (B, horizon, C, H, W), raw: FrameMetrics.All clamps where OpenSTL does
         CheckPrediction(prediction, future);
         var values = new Dictionary<string, double> { ["loss"] = nn.functional.mse_loss(prediction, future).item<float>() };
-        var perFrame = new Dictionary<string, Tensor>
-        {
-            ["mse"] = FrameMetrics.Mse(prediction, future),    // (B, horizon)
-            ["mae"] = FrameMetrics.Mae(prediction, future),
-            ["psnr"] = FrameMetrics.Psnr(prediction, future),
-        };
-        if (future.shape[3] >= 2 * Ssim.Radius + 1 && future.shape[4] >= 2 * Ssim.Radius + 1)
-            perFrame["ssim"] = FrameMetrics.Ssim(prediction, future);
-        foreach (var (name, frames) in perFrame)
+        foreach (var (name, frames) in FrameMetrics.All(prediction, future))  // each (B, horizon)
         {
             values[name] = frames.mean().item<double>();
             // The per-horizon curve, as "mse@1" … "mse@K" (k = 1: the first predicted frame), for the horizon charts.

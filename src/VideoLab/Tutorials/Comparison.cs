@@ -54,7 +54,7 @@ public sealed class Comparison
                     using var scope = NewDisposeScope();
                     var batch = clips.narrow(0, start, Math.Min(batchSize, clips.shape[0] - start)).to(Lab.Device);  // (B, T, C, H, W)
                     var truth = batch.narrow(1, context, horizon);                                                     // (B, horizon, C, H, W)
-                    var prediction = predictor.Predict(batch.narrow(1, 0, context), horizon).clamp(0, 1);            // (B, horizon, C, H, W)
+                    var prediction = predictor.Predict(batch.narrow(1, 0, context), horizon);                       // (B, horizon, C, H, W), raw
                     foreach (var (name, values) in Metrics(prediction, truth))
                     {
                         var v = values.to(ScalarType.Float64).cpu();                                                  // (B, horizon)
@@ -121,17 +121,9 @@ public sealed class Comparison
     public IHtmlView HorizonCharts(int? trainedHorizon = null) =>
         Scores.All(s => s.Curves.ContainsKey("ssim")) ? HtmlBlocks.Row(Horizon("mse", trainedHorizon), Horizon("ssim", trainedHorizon)) : Horizon("mse", trainedHorizon);
 
-    internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth)
-    {
-        var values = new Dictionary<string, Tensor>
-        {
-            ["mse"] = FrameMetrics.Mse(prediction, truth),
-            ["mae"] = FrameMetrics.Mae(prediction, truth),
-            ["psnr"] = FrameMetrics.Psnr(prediction, truth).clamp_max(100),  // a frame reproduced exactly counts as 100 dB, not +∞
-        };
-        if (truth.shape[3] >= 2 * Ssim.Radius + 1 && truth.shape[4] >= 2 * Ssim.Radius + 1) values["ssim"] = FrameMetrics.Ssim(prediction, truth);
-        return values;
-    }
+    /// <summary><see cref="FrameMetrics.All"/> (OpenSTL's rules), with a frame reproduced exactly counted as 100 dB, not +∞.</summary>
+    internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth) =>
+        FrameMetrics.All(prediction, truth).ToDictionary(kv => kv.Key, kv => kv.Key == "psnr" ? kv.Value.clamp_max(100) : kv.Value);
 
     static double StandardError(List<double> values)
     {

@@ -53,9 +53,10 @@ public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset 
                    $"no MNIST digits under data/mnist: bouncing shapes 64×64, {frames / 2} → {frames - frames / 2}", shapesTest);
     }
 
-    /// <summary>Shuffled, seeded training batches on <see cref="Lab.Device"/>.</summary>
+    /// <summary>Shuffled, seeded training batches on <see cref="Lab.Device"/>; generated data gives new clips every epoch (as OpenSTL's loader).</summary>
     public ClipLoader TrainLoader(int batchSize) =>
-        new(Train, (int)Math.Min(batchSize, Train.Count), shuffle: true, seed: TrainSeed, device: Lab.Device);
+        new(Train is IClipGenerator generator ? new FreshClips(generator, Train.Count) : Train,
+            (int)Math.Min(batchSize, Train.Count), shuffle: true, seed: TrainSeed, device: Lab.Device);
 
     /// <summary>Test batches in a fixed order on <see cref="Lab.Device"/> (the last batch may be smaller).</summary>
     public ClipLoader TestLoader(int batchSize) =>

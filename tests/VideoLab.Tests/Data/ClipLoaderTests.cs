@@ -52,6 +52,34 @@ public class ClipLoaderTests
         Assert.Contains("clip 3 is broken", e.Message);
     }
 
+    [Fact]
+    public void Training_on_a_generator_sees_fresh_clips_every_epoch_never_the_validation_clips()
+    {
+        var (train, validation) = VideoLab.Training.ClipSubset.Split(Data, 2);  // 8 training clips, 2 for validation
+        Assert.IsType<FreshClips>(train);
+        Assert.Equal(8, train.Count);
+        var held = Enumerable.Range(0, 2).Select(i => { using var c = validation.GetClip(i); return c.data<float>().ToArray(); }).ToList();
+        var epochs = Enumerable.Range(0, 3).Select(e => Collect(new ClipLoader(train, 4, shuffle: true, seed: 4, prefetch: e % 2), e)
+                                                       .SelectMany(b => b.Chunk(3 * 3 * 16 * 16)).ToList()).ToList();
+        var all = epochs.SelectMany(e => e).ToList();
+        Assert.Equal(24, all.Count);
+        Assert.Equal(24, all.Distinct(new SameValues()).Count());                      // no clip repeats across three epochs
+        Assert.DoesNotContain(all, clip => held.Any(v => v.SequenceEqual(clip)));      // nor is any a validation clip
+        Assert.Equal(epochs[1], Collect(new ClipLoader(train, 4, shuffle: true, seed: 4), 1).SelectMany(b => b.Chunk(3 * 3 * 16 * 16)).ToList());  // deterministic
+
+        // Without a generator (clips read from memory or disk) the training clips stay the same every epoch.
+        using var fixedClips = stack(Enumerable.Range(0, 10).Select(i => Data.GetClip(i)).ToArray());
+        var (plainTrain, _) = VideoLab.Training.ClipSubset.Split(new TensorClipDataset(fixedClips), 2);
+        Assert.IsNotType<FreshClips>(plainTrain);
+        Assert.IsNotType<FreshClips>(VideoLab.Training.ClipSubset.Split(Data, 2, freshEachEpoch: false).Train);
+    }
+
+    sealed class SameValues : IEqualityComparer<float[]>
+    {
+        public bool Equals(float[]? a, float[]? b) => a!.SequenceEqual(b!);
+        public int GetHashCode(float[] v) => v.Aggregate(17, (h, x) => h * 31 + x.GetHashCode());
+    }
+
     sealed class Failing : IClipDataset
     {
         public long Count => 6;

@@ -69,17 +69,32 @@ public class MovingMnistTests
                 {
                     bounces++;
                     Assert.Equal(-t.Vx[f - 1], t.Vx[f]);
-                    Assert.Contains(t.X[f + 1], new[] { 0, 64 - 28 });  // clamped to the wall it hit
+                    Assert.Contains(t.X[f], new[] { 0, 64 - 28 });  // frame f is drawn at the wall it hit
                 }
                 if (Math.Sign(t.Vy[f]) != Math.Sign(t.Vy[f - 1]))
                 {
                     bounces++;
                     Assert.Equal(-t.Vy[f - 1], t.Vy[f]);
-                    Assert.Contains(t.Y[f + 1], new[] { 0, 64 - 28 });
+                    Assert.Contains(t.Y[f], new[] { 0, 64 - 28 });
                 }
             }
         }
         Assert.True(bounces >= 4, $"only {bounces} bounces in 4 fast clips");
+    }
+
+    [Fact]
+    public void The_first_frame_is_one_step_from_the_start_as_in_the_reference_script()
+    {
+        // Srivastava et al.'s script and OpenSTL's loader step (and bounce) before recording a position.
+        var config = new MovingMnistConfig(Frames: 3, Size: 64, Digits: 2, Step: 0.1, Count: 50, Seed: 2);
+        var data = Data(config);
+        for (long i = 0; i < config.Count; i++)
+            foreach (var t in data.Tracks(i))
+            {
+                double x = Math.Clamp(t.StartX + Math.Cos(t.Angle) * config.Step, 0, 1), y = Math.Clamp(t.StartY + Math.Sin(t.Angle) * config.Step, 0, 1);
+                Assert.Equal((int)(36 * x), t.X[0]);
+                Assert.Equal((int)(36 * y), t.Y[0]);
+            }
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Globalization;
 using VideoLab.Metrics;
+using VideoLab.Tests.References;
 using VideoLab.Modules;
 using static TorchSharp.torch;
 
@@ -26,30 +28,28 @@ public class FrameMetricsTests
         return (tensor(x, [1, 1, C, H, W]), tensor(y, [1, 1, C, H, W]));  // (B, T, C, H, W) = (1, 1, 3, 16, 20)
     }
 
-    // Reference values from scikit-image 0.19.3 (Debian's python3-skimage), computed in float64 by:
-    // /usr/bin/python3 -c "
-    // import numpy as np; from skimage.metrics import structural_similarity as s, peak_signal_noise_ratio as p
-    // c,i,j=np.meshgrid(np.arange(3),np.arange(16),np.arange(20),indexing='ij')
-    // x=0.5+0.4*np.sin(0.7*i+0.3*j+c); y=0.5+0.35*np.sin(0.7*i+0.3*j+c+0.2)+0.1*np.cos(0.9*j-0.4*i)
-    // print(s(x,y,channel_axis=0,gaussian_weights=True,sigma=1.5,use_sample_covariance=False,data_range=1.0))
-    // print(p(x,y,data_range=1.0), ((x-y)**2).sum(), np.abs(x-y).sum())"
-    const double SkimageSsim = 0.9256933357600153;
-    const double SkimagePsnr = 20.39605583490578;
-    const double NumpySquaredErrorSum = 8.763259040346185;
-    const double NumpyAbsoluteErrorSum = 74.75496986872446;
-
     [Fact]
-    public void The_reference_pair_matches_scikit_image()
+    public void Gaussian_ssim_psnr_and_sums_match_scikit_image_and_numpy_on_the_reference_pair()
     {
         using var scope = NewDisposeScope();
         var (x, y) = ReferencePair();
-        // The images are float32 here (VideoLab's layout), float64 in the reference: agreement to ~1e-6.
-        Assert.Equal(SkimageSsim, FrameMetrics.Ssim(x, y).item<double>(), 5);
-        Assert.Equal(SkimagePsnr, FrameMetrics.Psnr(x, y).item<double>(), 4);
-        Assert.Equal(NumpySquaredErrorSum, FrameMetrics.Mse(x, y).item<double>(), 4);
-        Assert.Equal(NumpyAbsoluteErrorSum, FrameMetrics.Mae(x, y).item<double>(), 3);
-        // SSIM is symmetric.
+        // Wang et al.'s configuration, as scikit-image 0.19.3 (Debian's python3-skimage) computes it in float64.
+        var reference = DebianPython.Run("""
+            import numpy as np; from skimage.metrics import structural_similarity as s, peak_signal_noise_ratio as p
+            c, i, j = np.meshgrid(np.arange(3), np.arange(16), np.arange(20), indexing='ij')
+            x = 0.5 + 0.4 * np.sin(0.7 * i + 0.3 * j + c); y = 0.5 + 0.35 * np.sin(0.7 * i + 0.3 * j + c + 0.2) + 0.1 * np.cos(0.9 * j - 0.4 * i)
+            x, y = x.astype(np.float32).astype(np.float64), y.astype(np.float32).astype(np.float64)
+            print(s(x, y, channel_axis=0, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1.0))
+            print(p(x, y, data_range=1.0)); print(((x - y) ** 2).sum()); print(np.abs(x - y).sum())
+            """).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(reference[0], FrameMetrics.GaussianSsim(x, y).item<double>(), 10);
+        Assert.Equal(reference[1], FrameMetrics.Psnr(x, y).item<double>(), 10);
+        Assert.Equal(reference[2], FrameMetrics.Mse(x, y).item<double>(), 10);
+        Assert.Equal(reference[3], FrameMetrics.Mae(x, y).item<double>(), 10);
+        // Both SSIMs are symmetric, and they are different numbers (OpenSTL's is not Wang et al.'s configuration).
         Assert.Equal(FrameMetrics.Ssim(x, y).item<double>(), FrameMetrics.Ssim(y, x).item<double>(), 10);
+        Assert.Equal(FrameMetrics.GaussianSsim(x, y).item<double>(), FrameMetrics.GaussianSsim(y, x).item<double>(), 10);
+        Assert.True(Math.Abs(FrameMetrics.Ssim(x, y).item<double>() - FrameMetrics.GaussianSsim(x, y).item<double>()) > 1e-3);
     }
 
     [Fact]
@@ -62,6 +62,7 @@ public class FrameMetricsTests
         Assert.All(FrameMetrics.Mae(clip, clip).data<double>().ToArray(), v => Assert.Equal(0, v));
         Assert.All(FrameMetrics.Psnr(clip, clip).data<double>().ToArray(), v => Assert.True(double.IsPositiveInfinity(v)));
         Assert.All(FrameMetrics.Ssim(clip, clip).data<double>().ToArray(), v => Assert.Equal(1, v, 12));
+        Assert.All(FrameMetrics.GaussianSsim(clip, clip).data<double>().ToArray(), v => Assert.Equal(1, v, 12));
     }
 
     [Fact]
@@ -106,6 +107,9 @@ public class FrameMetricsTests
         Assert.Contains("(1, 2, 1, 16, 16)", e.Message);
         Assert.Contains("(1, 3, 1, 16, 16)", e.Message);
         var small = zeros([1, 1, 1, 8, 8]);
-        Assert.Contains("11×11", Assert.Throws<ArgumentException>(() => FrameMetrics.Ssim(small, small)).Message);
+        Assert.Contains("11×11", Assert.Throws<ArgumentException>(() => FrameMetrics.GaussianSsim(small, small)).Message);
+        var smaller = zeros([1, 1, 1, 6, 9]);
+        Assert.Contains("7×7", Assert.Throws<ArgumentException>(() => FrameMetrics.Ssim(smaller, smaller)).Message);
+        Assert.False(FrameMetrics.All(smaller, smaller).ContainsKey("ssim"));  // too small for SSIM: the other metrics only
     }
 }

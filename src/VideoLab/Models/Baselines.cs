@@ -1,8 +1,25 @@
-using VideoLab.Models;
+using TorchSharp;
 using VideoLab.Modules;
 using static TorchSharp.torch;
 
-namespace VideoLab.Tutorials;
+namespace VideoLab.Models;
+
+/// <summary>
+/// The two predictions every result is read against, in one place for the CLI (<c>videolab eval</c>), run galleries,
+/// notebooks and benchmarks: copy-last-frame (a model must beat it to have learnt motion) and all-black (its MSE is
+/// the energy of the future frames; a model near it has learnt to predict the background). Their metrics are
+/// computed like any model's (<see cref="Training.Evaluation.Predictors"/>).
+/// </summary>
+public static class Baselines
+{
+    /// <summary>Name of <see cref="CopyLastFrame"/> in tables, logs and JSON.</summary>
+    public const string CopyLast = "copy-last";
+    /// <summary>Name of <see cref="ZeroFrames"/> in tables, logs and JSON.</summary>
+    public const string AllBlack = "all-black";
+
+    /// <summary>Both baselines, with their names, as fresh modules.</summary>
+    public static IReadOnlyList<(string Name, nn.Module Model)> Create() => [(CopyLast, new CopyLastFrame()), (AllBlack, new ZeroFrames())];
+}
 
 /// <summary>
 /// Copy-last-frame: predicts the last context frame for every future step, <c>ŷ_{Tc+k} = x_{Tc}</c>. It has no
@@ -14,7 +31,7 @@ public sealed class CopyLastFrame() : nn.Module<Tensor, Tensor>(nameof(CopyLastF
     {
         VideoShape.Check(context, nameof(CopyLastFrame));
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
-        var last = context.narrow(1, context.shape[1] - 1, 1);  // (B, 1, C, H, W)
+        var last = context.narrow(1, context.shape[1] - 1, 1);     // (B, 1, C, H, W)
         return last.expand(-1, horizon, -1, -1, -1).contiguous();  // (B, horizon, C, H, W)
     }
 
