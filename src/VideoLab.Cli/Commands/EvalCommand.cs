@@ -32,7 +32,7 @@ public static class EvalCommand
         var context = new Option<int?>("--context") { Description = "Context frames (default: the run's)." };
         var horizon = new Option<int?>("--horizon") { Description = "Predicted frames (default: the run's; may exceed what was trained)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Clips per batch.", DefaultValueFactory = _ => 16 };
-        var clips = new Option<long>("--clips") { Description = "Clips to evaluate (at most the dataset's).", DefaultValueFactory = _ => 256 };
+        var clips = new Option<long?>("--clips") { Description = "Clips to evaluate: the first N of a test file (default: all of it, e.g. the 10,000 of mnist_test_seq.npy), or N generated clips (default 256)." };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var json = new Option<bool>("--json") { Description = "Print the results as one JSON object (mse, mae, psnr, ssim, per-frame curves, the baselines') and nothing else." };
         var save = new Option<string?>("--save-predictions") { Description = "Predictors: write pred.npy, true.npy, inputs.npy (N, T, C, H, W as OpenSTL saves them), metrics.json, PNG strips, a GIF and an MP4, and report.html into this folder." };
@@ -48,7 +48,19 @@ public static class EvalCommand
     }
 
     sealed record EvalRequest(string Checkpoint, string? Data, string? DataPath, int? Frames, int? ImageSize, int? Context, int? Horizon,
-                              int BatchSize, long Clips, string? Out, bool Json, string? SavePredictions);
+                              int BatchSize, long? Clips, string? Out, bool Json, string? SavePredictions);
+
+    /// <summary>Generated clips evaluated when <c>--clips</c> is not given (a test file is evaluated whole).</summary>
+    const long DefaultGeneratedClips = 256;
+
+    /// <summary>
+    /// Eval as other verbs call it (<c>videolab import --eval</c>): tables on the console; a test file is evaluated whole,
+    /// <paramref name="clips"/> is the number of generated clips otherwise.
+    /// </summary>
+    internal static int Run(string checkpointPath, string? dataName, string? dataPath, int? frames, int? imageSize, int? context, int? horizon,
+                            int batchSize, long clips, string? output) =>
+        Run(new EvalRequest(checkpointPath, dataName, dataPath, frames, imageSize, context, horizon, batchSize,
+                            dataPath is null ? clips : null, output, Json: false, SavePredictions: null));
 
     /// <summary>JSON of the results: camelCase records, and +∞ (an exactly reproduced frame's PSNR) written as "Infinity".</summary>
     internal static readonly JsonSerializerOptions ResultJson = new(ModelRegistry.Json) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -57,8 +69,9 @@ public static class EvalCommand
     {
         if (r.BatchSize <= 0 || r.Clips <= 0) throw new CliException("--batch-size and --clips must be positive.");
         var source = CheckpointSource.Open(r.Checkpoint);
-        var spec = source.Data(r.Data, r.DataPath, r.Frames, r.ImageSize, r.Clips);
-        var dataset = Limit(DatasetCatalog.Open(spec), r.Clips);
+        var spec = source.Data(r.Data, r.DataPath, r.Frames, r.ImageSize, r.Clips ?? DefaultGeneratedClips);
+        var dataset = DatasetCatalog.Open(spec);
+        if (r.Clips is long limit && dataset.Count > limit) dataset = new ClipSubset(dataset, 0, limit);  // the first N of a test file
         var loader = new ClipLoader(dataset, (int)Math.Min(r.BatchSize, dataset.Count), shuffle: false, device: Lab.Device, dropLast: false);
         if (!r.Json)
             AnsiConsole.MarkupLineInterpolated($"Evaluating [bold]{source.Spec.Name}[/] from {source.Path} on {spec.Name} {dataset.Shape} (T, C, H, W), {dataset.Count} clips.");
@@ -168,6 +181,4 @@ public static class EvalCommand
         results["means"] = means;
     }
 
-    /// <summary>The first <paramref name="clips"/> clips of <paramref name="dataset"/> (a file-backed test set holds more than asked for).</summary>
-    static IClipDataset Limit(IClipDataset dataset, long clips) => dataset.Count > clips ? new ClipSubset(dataset, 0, clips) : dataset;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using TorchSharp;
 using VideoLab.Data;
@@ -137,6 +138,8 @@ public static class TrainCommand
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (a scheduler's preemption or requeue, `kill`) stops the run as Ctrl-C does: last.ckpt is saved first.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
         try
         {
             var result = LiveProgress.Run(trainer, settings, train, validation, cancel.Token);

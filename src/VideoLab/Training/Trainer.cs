@@ -63,8 +63,9 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
     public TrainingState State => _state;
 
     /// <summary>
-    /// Trains until the budget runs out, early stopping triggers or <paramref name="cancel"/> is signalled
-    /// (then it saves <c>last</c> and returns <see cref="StopReason.Cancelled"/>).
+    /// Trains until the budget runs out, early stopping triggers, or <paramref name="cancel"/> or the host's
+    /// <see cref="HostCancellation.Token"/> (a notebook cell's interrupt) is signalled (then it saves <c>last</c> and
+    /// returns <see cref="StopReason.Cancelled"/>).
     /// </summary>
     public TrainResult Fit(ClipLoader train, ClipLoader? validation = null, CancellationToken cancel = default)
     {
@@ -120,7 +121,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
                 }
                 if (Settings.CheckpointEvery > 0 && _state.Step % Settings.CheckpointEvery == 0) SaveLast();
 
-                stop ??= cancel.IsCancellationRequested ? StopReason.Cancelled : BudgetReached(Seconds());
+                stop ??= cancel.IsCancellationRequested || HostCancellation.Token.IsCancellationRequested ? StopReason.Cancelled : BudgetReached(Seconds());
                 if (stop is not null) break;
             }
             if (stop is null)
