@@ -30,7 +30,8 @@ public sealed class SweepTrainArguments : ITrainArguments
             if (!DatasetCatalog.Names.Contains(data.ToLowerInvariant()))
                 return $"Unknown dataset '{data}'. Known datasets: {string.Join(", ", DatasetCatalog.Names)}.";
             var fields = (parse.GetValue<string[]>("--set") ?? []).Select(p => p.Split('=', 2)).ToDictionary(p => p[0].Trim(), p => p.Length > 1 ? p[1].Trim() : "");
-            var size = parse.GetValue<ModelSize>("--size");
+            var recipe = TrainingRecipes.Get(parse.GetValue<string>("--recipe") ?? "cpu", entry.Name);  // an unknown recipe is refused here
+            var size = parse.GetValue<ModelSize?>("--size") ?? recipe.Size;
             ModelSetup.Override(entry, size == ModelSize.Tiny ? entry.TinyConfig : entry.DefaultConfig, fields);
             return null;
         }

@@ -37,7 +37,8 @@ public sealed record ConvLstmConfig(
 /// <see cref="ConvLstmCell"/>s reads one frame per step (layer i's h is layer i+1's input), and a 1×1
 /// convolution turns the top h into the next frame. After the context, each prediction is fed back, so
 /// any horizon works; in training, <see cref="TeacherForcing"/> feeds true frames instead.
-/// Changed from the paper: no encoder–forecaster split (OpenSTL's single stack), no peepholes.
+/// Changed from the paper: no encoder–forecaster split (OpenSTL's single stack), no peepholes. Changed from OpenSTL's
+/// code: the cells' +1 forget bias and input-gate biases (OpenSTL's cell has neither in effect; see <see cref="ConvLstmCell"/>).
 /// <para>
 /// Parameters at the default size: 11,677,696; OpenSTL reports 15.0M for ConvLSTM-S (15,083,520 counted with
 /// its own module code). The difference (3,407,872) is two convolutions OpenSTL's ConvLSTMCell creates but

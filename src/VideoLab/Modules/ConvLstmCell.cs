@@ -13,8 +13,10 @@ namespace VideoLab.Modules;
 /// h' = σ(o) ⊙ tanh(c')
 /// </code>
 /// Kept: the gates and the "same" padding. Changed, as OpenSTL does: no peephole terms (W_ci ⊙ c …).
-/// One bias on the input convolution plus a constant forget bias of 1 (so the cell starts by remembering); OpenSTL's
-/// cell has neither, which <c>bias: false, forgetBias: 0</c> reproduces.
+/// One bias on the input convolution plus a constant forget bias of 1 (so the cell starts by remembering; Gers et al.
+/// 2000, Jozefowicz et al. 2015). This differs from OpenSTL's cell (openstl/modules/convlstm_modules.py): its
+/// convolutions have no bias, and it sets <c>_forget_bias = 1.0</c> but never adds it, so its forget gate is σ(f)
+/// with no offset; <c>bias: false, forgetBias: 0</c> reproduces it.
 /// Input <c>(B, Cin, H, W)</c> and state <c>(h, c)</c>, each <c>(B, hidden, H, W)</c>; a null state starts from zeros.
 /// </summary>
 public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Tensor H, Tensor C)>

@@ -59,7 +59,8 @@ public sealed record SweepResults(SweepPlan Plan, IReadOnlyList<RunResult> Runs,
         var metrics = loaded.Metrics;
         var values = new Dictionary<string, double>();
         var val = metrics.Where(m => m.Split == MetricSeries.Validation).ToList();
-        foreach (var key in MetricSeries.Keys(val).Where(k => !HorizonMetrics.IsHorizonKey(k)))
+        // Per-horizon keys and the baselines' ("copy-last/mse", logged beside the model at each validation) are left out.
+        foreach (var key in MetricSeries.Keys(val).Where(k => !HorizonMetrics.IsHorizonKey(k) && !BaselineViews.IsBaselineKey(k)))
         {
             var points = val.Where(m => m.Values.TryGetValue(key, out var v) && double.IsFinite(v)).Select(m => m.Values[key]).ToList();
             if (points.Count == 0) continue;
@@ -83,10 +84,10 @@ public sealed record SweepResults(SweepPlan Plan, IReadOnlyList<RunResult> Runs,
         _ => SweepStatus.Pending,
     };
 
-    /// <summary>Keys of one split over all runs, in order of first appearance, per-horizon keys left out.</summary>
+    /// <summary>Keys of one split over all runs, in order of first appearance, per-horizon and baseline keys left out.</summary>
     static List<string> Keys(List<RunResult> runs, string split, Func<string, bool> keep) =>
         MetricSeries.Keys(runs.SelectMany(r => r.Metrics.Where(m => m.Split == split)))
-            .Where(k => !HorizonMetrics.IsHorizonKey(k) && keep(k)).ToList();
+            .Where(k => !HorizonMetrics.IsHorizonKey(k) && !BaselineViews.IsBaselineKey(k) && keep(k)).ToList();
 
     static Spread SpreadOf(IEnumerable<double> values)
     {

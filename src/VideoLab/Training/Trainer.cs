@@ -36,6 +36,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
     public DataSpec? Data { get; init; }
     /// <summary>The method's settings (for config.json).</summary>
     public MethodSettings? MethodSettings { get; init; }
+    /// <summary>The training recipe this run follows (for config.json), with command-line changes applied.</summary>
+    public TrainingRecipe? Recipe { get; init; }
     /// <summary>A checkpoint to continue from (<c>checkpoints/last</c> of an earlier run).</summary>
     public string? ResumeFrom { get; init; }
 
@@ -309,7 +311,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         var configPath = Path.Combine(RunDirectory, RunFiles.Config);
         if (ResumeFrom is not null && File.Exists(configPath)) return;  // a resumed run keeps its original config and log
         File.Delete(Path.Combine(RunDirectory, RunFiles.Metrics));      // a new run starts a new log
-        var config = new RunConfig(Model, Data, Settings, MethodSettings, Settings.Seed, Lab.Report(), DateTime.UtcNow);
+        var config = new RunConfig(Model, Data, Settings, MethodSettings, Settings.Seed, Lab.Report(), DateTime.UtcNow, Recipe, train.BatchSize);
         AtomicFile.Write(configPath, stream =>
         {
             using var writer = new StreamWriter(stream, leaveOpen: true);
