@@ -25,6 +25,7 @@ DATA_BENCH = BENCH / "data/bin/Release/net10.0/DataBench.dll"
 PEER = BENCH / "peers/worker.py"
 PEERS = BENCH / "peers"
 CACHE = BENCH / ".cache"
+TEST_SEED = 1_000_003  # the test clips' stream; training streams use the run's seeds (0, 1, 2, ...), never this one
 RESULTS = BENCH / "results"
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 
@@ -90,14 +91,14 @@ PROFILES = {
                  kernels=dict(batch=16, warmup=5, steps=30, reps=3),
                  memory=dict(batch=2, frames=20, height=16, warmup=200, steps=2000, every=100, threads=1, parallel=2),
                  quality=dict(batch=16, layers=2, hidden=16, kernel=5, patch=4, cpu_seconds=90, threads=1,
-                              train_clips=2000, test_clips=500)),
+                              test_clips=500, seeds=[0, 1, 2])),
     # A few seconds per call: checks that the harness works end to end.
     "quick": dict(threads=1, data_rounds=1,
                   throughput=dict(batch=2, layers=2, hidden=8, kernel=3, patch=4, warmup=1, steps=2, reps=2),
                   kernels=dict(batch=2, warmup=1, steps=3, reps=2),
                   memory=dict(batch=2, frames=20, height=16, warmup=5, steps=40, every=10, threads=1, parallel=2),
                   quality=dict(batch=4, layers=2, hidden=8, kernel=3, patch=4, cpu_seconds=3, threads=1,
-                               train_clips=200, test_clips=40)),
+                               test_clips=40, seeds=[0, 1])),
 }
 
 
@@ -254,17 +255,14 @@ def section_memory(profile, models=None, partial=None):
 
 
 def make_data(profile):
+    """The fixed test clips (t10k images); training clips are drawn fresh by each worker (see section_quality)."""
     s = profile["quality"]
     CACHE.mkdir(exist_ok=True)
-    files = {}
-    for split, source, count, seed in [("train", "train-images-idx3-ubyte.gz", s["train_clips"], 1),
-                                       ("test", "t10k-images-idx3-ubyte.gz", s["test_clips"], 2)]:
-        path = CACHE / f"fashion-{split}-{count}-seed{seed}.npy"
-        if not path.exists():
-            subprocess.run(["/usr/bin/python3", str(PEERS / "moving_mnist.py"), str(FASHION / source), str(path),
-                            str(count), str(seed)], check=True)
-        files[split] = path
-    return files
+    path = CACHE / f"fashion-test-{s['test_clips']}-seed{TEST_SEED}-clip-random.npy"
+    if not path.exists():
+        subprocess.run(["/usr/bin/python3", str(PEERS / "moving_mnist.py"), str(FASHION / "t10k-images-idx3-ubyte.gz"),
+                        str(path), str(s["test_clips"]), str(TEST_SEED)], check=True)
+    return {"train": FASHION / "train-images-idx3-ubyte.gz", "test": path}
 
 
 def metrics(test, predictions, whole=False):
@@ -274,35 +272,56 @@ def metrics(test, predictions, whole=False):
 
 
 def section_quality(profile, emit=lambda rows: None):
+    """Each model, for each seed, trained by both sides at the same time under the same protocol (OpenSTL's, as
+    VideoLab's PredictionMethod): fresh clips every step, the same clips on both sides (clip i of the stream generated
+    from the training images and the seed), the loss over every next-frame output of recurrent models and the
+    transformer, raw predictions scored by one script as OpenSTL's metrics.py. The seed sets the clips and the weights."""
     s = profile["quality"]
     files = make_data(profile)
-    rows = [dict(model="copy-last-frame", side="baseline", **metrics(files["test"], "copy-last"))]
-    print(f"quality copy-last-frame: MSE {rows[0]['mse']:.1f}", flush=True)
+    rows = [dict(model=name, side="baseline", **metrics(files["test"], name)) for name in ("copy-last", "all-black")]
+    print(f"quality baselines: copy-last MSE {rows[0]['mse']:.1f} SSIM {rows[0]['ssim']:.3f}, "
+          f"all-black MSE {rows[1]['mse']:.1f}", flush=True)
     for model, change in QUALITY_MODELS:
         if ONLY_MODELS and model not in ONLY_MODELS:
             continue
-        out = {side: CACHE / f"pred-{model}-{side}.npy" for side in ("videolab", "pytorch")}
-        opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
-                    patch=s["patch"], cpu_seconds=s["cpu_seconds"] * change.get("cpu_scale", 1), train=files["train"],
-                    test=files["test"])
-        opts.update({k: v for k, v in change.items() if k != "cpu_scale"})
-        # Both sides train at the same time, one thread each, so they share whatever the machine is doing.
-        with ThreadPoolExecutor(2) as pool:
-            futures = {side: pool.submit(call, side, "quality", dict(opts, out=out[side]), s["threads"])
-                       for side in ("videolab", "pytorch")}
-            results = {side: f.result() for side, f in futures.items()}
-        for side, r in results.items():
-            # The VQ-VAE is scored on its reconstruction of all 20 frames, the predictors on the 10 future ones.
-            row = dict(model=model, side=side, params=r["params"], steps=r["steps"], cpu_seconds=r["cpu_seconds"],
-                       wall_seconds=r["wall_seconds"], last_loss=r["last_loss"],
-                       options={k: v for k, v in opts.items() if k not in ("train", "test")},
-                       **{k: r[k] for k in ("perplexity", "codes_used", "codebook_size") if k in r},
-                       **metrics(files["test"], out[side], whole=model == "vqvae"))
-            rows.append(row)
-            print(f"quality {model} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, MSE {row['mse']:.1f}, "
-                  f"SSIM {row['ssim']:.3f}" + (f", perplexity {r['perplexity']:.1f}" if "perplexity" in r else ""), flush=True)
-        emit(rows)
+        for seed in s["seeds"]:
+            out = {side: CACHE / f"pred-{model}-{side}-seed{seed}.npy" for side in ("videolab", "pytorch")}
+            opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
+                        patch=s["patch"], cpu_seconds=s["cpu_seconds"] * change.get("cpu_scale", 1), train=files["train"],
+                        test=files["test"], seed=seed)
+            opts.update({k: v for k, v in change.items() if k != "cpu_scale"})
+            # Both sides train at the same time, one thread each, so they share whatever the machine is doing.
+            with ThreadPoolExecutor(2) as pool:
+                futures = {side: pool.submit(call, side, "quality", dict(opts, out=out[side]), s["threads"])
+                           for side in ("videolab", "pytorch")}
+                results = {side: f.result() for side, f in futures.items()}
+            for side, r in results.items():
+                # The VQ-VAE is scored on its reconstruction of all 20 frames, the predictors on the 10 future ones.
+                row = dict(model=model, side=side, seed=seed, params=r["params"], steps=r["steps"], cpu_seconds=r["cpu_seconds"],
+                           wall_seconds=r["wall_seconds"], last_loss=r["last_loss"],
+                           options={k: v for k, v in opts.items() if k not in ("train", "test", "seed")},
+                           **{k: r[k] for k in ("perplexity", "codes_used", "codebook_size") if k in r},
+                           **metrics(files["test"], out[side], whole=model == "vqvae"))
+                rows.append(row)
+                print(f"quality {model} seed {seed} {side}: {r['steps']} steps in {r['cpu_seconds']:.0f} CPU s, "
+                      f"MSE {row['mse']:.1f}, SSIM {row['ssim']:.3f}"
+                      + (f", perplexity {r['perplexity']:.1f}" if "perplexity" in r else ""), flush=True)
+            emit(rows)
     return rows
+
+
+def quality_summary(rows):
+    """Per (model, side): the mean and [min-max] over seeds of steps, MSE, MAE, SSIM, PSNR (and the VQ-VAE's codebook)."""
+    groups = {}
+    for x in rows:
+        groups.setdefault((x["model"], x["side"]), []).append(x)
+    summary = []
+    for (model, side), xs in groups.items():
+        keys = [k for k in ("steps", "cpu_seconds", "mse", "mae", "ssim", "psnr", "perplexity", "codes_used") if k in xs[0]]
+        stats = {k: dict(mean=statistics.fmean(x[k] for x in xs), min=min(x[k] for x in xs), max=max(x[k] for x in xs)) for k in keys}
+        summary.append(dict(model=model, side=side, seeds=[x.get("seed") for x in xs], options=xs[0].get("options", {}),
+                            codebook_size=xs[0].get("codebook_size"), **stats))
+    return summary
 
 
 # The fastest consumer the library ships: ConvLstmConfig.Tiny's layers (2 x 8, kernel 3, patch 2) trained on
@@ -447,35 +466,46 @@ def markdown(r):
         out.append("")
     if "quality" in r:
         q = p["quality"]
+        seeds = q.get("seeds", [0])
         out += ["## Moving Fashion-MNIST quality after the same CPU budget", "",
                 f"Data: Moving Fashion-MNIST (real MNIST is not on this machine), generated per Srivastava et al. 2015 "
-                f"from Debian's dataset-fashion-mnist: {q['train_clips']} training clips (train images), "
-                f"{q['test_clips']} test clips (t10k images), 10 -> 10. Each model trained with Adam 1e-3 until its "
-                f"process used the CPU seconds in its row ({q['threads']} thread; VideoLab and PyTorch ran at the same "
-                "time, so both saw the same machine). Scored by one script (bench/peers/metrics.py): MSE and MAE per "
-                "frame (summed over the 64x64 pixels, as OpenSTL), SSIM (scikit-image), PSNR.", "",
-                "| model | size | side | training steps | CPU s | MSE | MAE | SSIM | PSNR |",
-                "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        order = ["copy-last-frame"] + [m for m, _ in QUALITY_MODELS]
-        rows = sorted(r["quality"], key=lambda x: (order.index(x["model"]) if x["model"] in order else len(order),
-                                                   x["side"] != "videolab"))
-        for x in rows:
+                f"from Debian's dataset-fashion-mnist by VideoLab's generator (bench/peers/moving_mnist.py is its port: the "
+                f"same clips): fresh training clips every step from the train images, the same on both sides; "
+                f"{q['test_clips']} fixed test clips from the t10k images; 10 -> 10. Protocol as OpenSTL: loss over every "
+                f"next-frame output for the recurrent models and the transformer, over the future for SimVP; no teacher "
+                f"forcing; Adam 1e-3. Each model trained until its process used the CPU seconds in its row on training "
+                f"({q['threads']} thread; VideoLab and PyTorch ran at the same time, so both saw the same machine), once per "
+                f"seed ({', '.join(map(str, seeds))}: the clips and the weights). Scored by one script "
+                "(bench/peers/metrics.py, OpenSTL's metrics.py conventions): MSE and MAE per frame summed over the 64x64 "
+                "pixels on the raw predictions, PSNR and SSIM (scikit-image 0.19.3 defaults, as OpenSTL) on predictions "
+                "clipped to [0, 1]. Cells: mean over seeds [min-max].", "",
+                "| model | size | side | seeds | training steps | CPU s | MSE | MAE | SSIM | PSNR |",
+                "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+        def cell(st, fmt):
+            return f"{st['mean']:{fmt}} [{st['min']:{fmt}}-{st['max']:{fmt}}]" if st["min"] != st["max"] else f"{st['mean']:{fmt}}"
+
+        order = ["copy-last", "all-black"] + [m for m, _ in QUALITY_MODELS]
+        summary = sorted(quality_summary(r["quality"]), key=lambda x: (order.index(x["model"]) if x["model"] in order else len(order),
+                                                                         x["side"] != "videolab"))
+        for x in summary:
             if x["model"] == "vqvae":
                 continue
-            trained = f"{x['steps']} | {x['cpu_seconds']:.0f}" if "cpu_seconds" in x else "- | -"
-            out.append(f"| {x['model']} | {size_label(x['model'], x.get('options', {}))} | {x['side']} | {trained} | "
-                       f"{x['mse']:.1f} | {x['mae']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} |")
-        vq = [x for x in rows if x["model"] == "vqvae"]
+            trained = f"{cell(x['steps'], '.0f')} | {cell(x['cpu_seconds'], '.0f')}" if "steps" in x else "- | -"
+            n = len([v for v in x["seeds"] if v is not None]) or "-"
+            out.append(f"| {x['model']} | {size_label(x['model'], x['options']) if x['side'] != 'baseline' else '-'} | {x['side']} | "
+                       f"{n} | {trained} | {cell(x['mse'], '.1f')} | {cell(x['mae'], '.1f')} | {cell(x['ssim'], '.3f')} | {cell(x['psnr'], '.2f')} |")
+        vq = [x for x in summary if x["model"] == "vqvae"]
         if vq:
             out += ["", "The VQ-VAE, scored on its reconstruction of all 20 test frames (the same metrics), with the "
                         "perplexity of its code histogram over the whole test set (exp of the entropy: the number of "
                         "codes in effective use) and the codes used at least once.", "",
-                    "| model | size | side | training steps | CPU s | MSE | SSIM | PSNR | perplexity | codes used |",
-                    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                    "| model | size | side | seeds | training steps | CPU s | MSE | SSIM | PSNR | perplexity | codes used |",
+                    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
             for x in vq:
-                out.append(f"| vqvae | {size_label('vqvae', x['options'])}, batch {x['options']['batch']} | {x['side']} | "
-                           f"{x['steps']} | {x['cpu_seconds']:.0f} | {x['mse']:.1f} | {x['ssim']:.3f} | {x['psnr']:.2f} | "
-                           f"{x['perplexity']:.1f} | {x['codes_used']} of {x['codebook_size']} |")
+                out.append(f"| vqvae | {size_label('vqvae', x['options'])}, batch {x['options']['batch']} | {x['side']} | {len(x['seeds'])} | "
+                           f"{cell(x['steps'], '.0f')} | {cell(x['cpu_seconds'], '.0f')} | {cell(x['mse'], '.1f')} | {cell(x['ssim'], '.3f')} | "
+                           f"{cell(x['psnr'], '.2f')} | {cell(x['perplexity'], '.1f')} | {cell(x['codes_used'], '.0f')} of {x['codebook_size']} |")
         out.append("")
     if "data" in r:
         d = r["data"]
@@ -559,7 +589,7 @@ def main():
         elif name in ("throughput", "quality"):
             key = "name" if name == "throughput" else "model"
             kept = [x for x in results.get(name, []) if ONLY_MODELS and x.get(key, x["model"]) not in ONLY_MODELS
-                    and x["model"] != "copy-last-frame"]  # the quality section always scores the baseline again
+                    and x.get("side") != "baseline"]  # the quality section always scores the baselines again
 
             def emit(rows, name=name, kept=kept):
                 results[name] = kept + rows

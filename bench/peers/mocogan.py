@@ -6,7 +6,8 @@ spectral norm), and src/VideoLab/Training/GanMethod.cs with its defaults (non-sa
 then one G update, AdamW lr 1e-3, betas (0.5, 0.999), weight decay 0). Module names follow the C# ones
 (snake_case), so a C# state dict loads by name.
 
-Spectral norm: torch.nn.utils.spectral_norm, which in training mode runs one power iteration per forward
+Spectral norm: torch.nn.utils.spectral_norm (u warmed up by 15 power iterations at construction, below), which in
+training mode runs one power iteration per forward
 (v = W^T u / |W^T u|, u = W v / |W v|, sigma = u.W v, gradient through sigma only), exactly what
 Modules/SpectralNorm.cs does. It registers weight_orig and bias as parameters and u, v as buffers; the C#
 layer has weight and bias as parameters and u as a buffer, so parameter counts compare like with like.
@@ -18,7 +19,21 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.nn.utils import spectral_norm
+from torch.nn.utils import spectral_norm as plain_spectral_norm
+
+
+def spectral_norm(module, warm_up=15):
+    """torch.nn.utils.spectral_norm with u first refined by 15 power iterations, as Modules/SpectralNorm.cs (and
+    torch.nn.utils.parametrizations.spectral_norm) start; the old API starts from a random u."""
+    module = plain_spectral_norm(module)
+    with torch.no_grad():
+        w, u = module.weight_orig.flatten(1), module.weight_u
+        for _ in range(warm_up):
+            v = F.normalize(w.t() @ u, dim=0)
+            u = F.normalize(w @ v, dim=0)
+        module.weight_u.copy_(u)
+        module.weight_v.copy_(F.normalize(w.t() @ u, dim=0))
+    return module
 
 
 def upsampling_stages(image_size):

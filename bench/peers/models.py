@@ -26,16 +26,19 @@ def merge_patches(cells, p):
     return F.pixel_shuffle(cells.flatten(0, 1), p).unflatten(0, (b, t))
 
 
-def rollout(context, horizon, step):
-    """Modules/Rollout.cs without teacher forcing: read the context, then feed each prediction back."""
+def rollout(context, horizon, step, with_context=False):
+    """Modules/Rollout.cs without teacher forcing: read the context, then feed each prediction back. With
+    with_context, the outputs made while reading the context too (every next-frame output, Tc - 1 + horizon)."""
     prediction = None
+    outputs = []
     for t in range(context.shape[1]):
         prediction = step(context[:, t])
-    outputs = [prediction]
+        if with_context or t == context.shape[1] - 1:
+            outputs.append(prediction)
     for _ in range(1, horizon):
         prediction = step(prediction)
         outputs.append(prediction)
-    return torch.stack(outputs, 1)  # (B, horizon, C', H', W')
+    return torch.stack(outputs, 1)  # (B, horizon or Tc - 1 + horizon, C', H', W')
 
 
 class ConvLstmCell(nn.Module):
@@ -118,7 +121,7 @@ class RecurrentPredictor(nn.Module):
         self.cells = nn.ModuleList(cell(cp if i == 0 else hidden, hidden, kernel) for i in range(layers))
         self.readout = nn.Conv2d(hidden, cp, 1, bias=False)
 
-    def forward(self, context):
+    def forward(self, context, with_context=False):
         frames = split_patches(context, self.patch)  # (B, Tc, C*p*p, H/p, W/p)
         states = [None] * len(self.cells)
         memory = [None]
@@ -137,7 +140,7 @@ class RecurrentPredictor(nn.Module):
                     x = h
             return self.readout(x)
 
-        return merge_patches(rollout(frames, self.horizon, step), self.patch)  # (B, horizon, C, H, W)
+        return merge_patches(rollout(frames, self.horizon, step, with_context), self.patch)  # (B, [Tc - 1 +] horizon, C, H, W)
 
 
 class ResBlock3d(nn.Module):

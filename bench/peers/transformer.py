@@ -109,11 +109,13 @@ class VideoTransformer(nn.Module):
         change = self.head(self.norm(tokens)).transpose(2, 3).reshape(b, l, -1, h, w)  # (B, L, C*p*p, h, w)
         return frames + merge_patches(change, self.patch)  # (B, L, C, H, W)
 
-    def forward(self, context):
+    def forward(self, context, with_context=False):
+        """With with_context, the outputs for the context frames of the first window too (NextFrames in C#)."""
         tc = context.shape[1]
         frames = context[:, max(0, tc - self.max_frames):]  # (B, <= MaxFrames, C, H, W)
         caches = [{} for _ in self.blocks]
-        next_frame = self.next_frames(frames, 0, caches)[:, -1]  # (B, C, H, W)
+        first = self.next_frames(frames, 0, caches)  # (B, L, C, H, W)
+        next_frame = first[:, -1]  # (B, C, H, W)
         predictions = [next_frame]
         for _ in range(1, self.horizon):
             frames = torch.cat([frames, next_frame.unsqueeze(1)], 1)  # (B, L + 1, C, H, W)
@@ -124,4 +126,5 @@ class VideoTransformer(nn.Module):
             else:
                 next_frame = self.next_frames(next_frame.unsqueeze(1), frames.shape[1] - 1, caches)[:, -1]
             predictions.append(next_frame)
-        return torch.stack(predictions, 1)  # (B, horizon, C, H, W)
+        predicted = torch.stack(predictions, 1)  # (B, horizon, C, H, W)
+        return torch.cat([first[:, :-1], predicted], 1) if with_context else predicted  # (B, [L - 1 +] horizon, C, H, W)

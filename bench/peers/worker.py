@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 import models
 import mocogan
+import moving_mnist
 
 
 def options():
@@ -156,25 +157,46 @@ def read_clips(path):
     return torch.from_numpy(np.load(path)).unsqueeze(2).float().div_(255)
 
 
+# Models that make a prediction after every frame they read: their loss covers all Tc - 1 + horizon next-frame
+# outputs (OpenSTL's recurrent methods; VideoLab's INextFramePredictor under PredictionLoss.AllNextFrames).
+STEPWISE = ("convlstm", "convgru", "predrnn", "transformer")
+
+
 def quality(a, device):
-    """Train until this process has used --cpu-seconds of CPU time, then write its outputs on the test clips as
-    .npy: a predictor's future frames, or the VQ-VAE's reconstruction of the whole clip (plus the test set's
-    codebook perplexity and codes in use), as the C# worker's Quality()."""
+    """Train until this process has used --cpu-seconds of CPU time on training steps, then write its outputs on the test
+    clips as .npy: a predictor's raw future frames (metrics.py clips them, as OpenSTL), or the VQ-VAE's reconstruction
+    of the whole clip (plus the test set's codebook perplexity and codes in use), as the C# worker's Quality().
+    The protocol is OpenSTL's, as VideoLab's PredictionMethod: every step draws fresh clips (clips s*B .. s*B+B-1 of
+    the endless stream moving_mnist.py generates from --train's digits and --seed, the same pixels as the C# worker's
+    MovingMnist), the loss covers every next-frame output of the stepwise models, no teacher forcing. The CPU time
+    spent generating clips is not counted in the budget."""
+    torch.manual_seed(a.seed)
     model = models.build(a).to(device)
     vq = isinstance(model, models.VqVae)
     opt = optimizer(model, a.lr)
-    train, test = read_clips(a.train), read_clips(a.test)
-    rng = np.random.default_rng(a.seed)
+    digits = moving_mnist.read_idx_images(a.train)
+    test = read_clips(a.test)
     tc, th = a.context, a.horizon
+    stepwise = a.model in STEPWISE
     cpu_start, wall_start = time.process_time(), time.perf_counter()
-    steps, last = 0, float("nan")
+    data_cpu, steps, last = 0.0, 0, float("nan")
     model.train()
-    while time.process_time() - cpu_start < a.cpu_seconds:
-        clips = train[torch.from_numpy(rng.integers(0, train.shape[0], a.batch))]  # (B, 20, 1, H, W)
-        future = None if vq else clips[:, tc:tc + th]
-        last = train_step(model, opt, clips if vq else clips[:, :tc], future).item()
+    while time.process_time() - cpu_start - data_cpu < a.cpu_seconds:
+        data_start = time.process_time()
+        clips = torch.from_numpy(moving_mnist.clips(digits, a.seed, steps * a.batch, a.batch)).unsqueeze(2).float().div_(255)
+        data_cpu += time.process_time() - data_start  # (B, 20, 1, H, W)
+        opt.zero_grad()
+        if vq:
+            loss = model(clips)[1]
+        elif stepwise:
+            loss = F.mse_loss(model(clips[:, :tc], with_context=True), clips[:, 1:tc + th])
+        else:
+            loss = F.mse_loss(model(clips[:, :tc]), clips[:, tc:tc + th])
+        loss.backward()
+        opt.step()
+        last = loss.item()
         steps += 1
-    cpu_used, wall_used = time.process_time() - cpu_start, time.perf_counter() - wall_start
+    cpu_used, wall_used = time.process_time() - cpu_start - data_cpu, time.perf_counter() - wall_start
     model.eval()
     outputs, codes = [], []
     with torch.no_grad():
@@ -185,10 +207,10 @@ def quality(a, device):
                 outputs.append(reconstruction.squeeze(2))  # (b, 20, H, W)
                 codes.append(code_grid)  # (b, t, h, w)
             else:
-                outputs.append(model(clips[:, :tc]).clamp(0, 1).squeeze(2))  # (b, Th, H, W)
+                outputs.append(model(clips[:, :tc]).squeeze(2))  # (b, Th, H, W), raw
     np.save(a.out, torch.cat(outputs).numpy().astype(np.float32))
     result = {"params": models.parameters(model), "steps": steps, "cpu_seconds": cpu_used,
-              "wall_seconds": wall_used, "last_loss": last, "batch": a.batch}
+              "wall_seconds": wall_used, "last_loss": last, "batch": a.batch, "seed": a.seed}
     if vq:
         # Perplexity of the code histogram over the whole test set: exp(entropy), the codes in effective use.
         histogram = torch.bincount(torch.cat(codes).flatten(), minlength=model.quantizer.k).double()

@@ -16,6 +16,10 @@ var root = new RootCommand("VideoLab: deep-learning video prediction and generat
     RunsCommand.Create(),
     DataCommand.Create(),
     KernelCommand.Create(),
+    SweepCommand.Create(),
+    ImportCommand.Create(),
+    ExportCommand.Create(),
+    PredictCommand.Create(),
 };
 
 try

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using VideoLab.Interop;
 using VideoLab.Modules;
 using VideoLab.Training;
 
@@ -17,7 +18,7 @@ static class CliErrors
             return verb();
         }
         catch (Exception e) when (e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or VideoShapeException or DataModelMismatchException)
+                                      or InvalidDataException or VideoShapeException or DataModelMismatchException or WeightException)
         {
             Error(e.Message);
             return TrainCommand.BadInput;

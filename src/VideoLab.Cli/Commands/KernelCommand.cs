@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetMQ;
 using VideoLab.Notebooks.Engine;
+using VideoLab.Notebooks.Format;
 using VideoLab.Notebooks.Kernel;
 
 namespace VideoLab.Cli.Commands;
@@ -37,8 +38,11 @@ static class KernelCommand
                    : KernelSpec.SystemKernelsFolder();
         try
         {
-            var path = KernelSpec.Install(folder, KernelSpec.CurrentProgram());
+            var (path, replaced) = KernelSpec.Install(folder, KernelSpec.CurrentProgram());
             Console.WriteLine($"Installed the kernelspec videolab (C# (VideoLab)) at {path}");
+            Console.WriteLine($"It runs VideoLab {KernelInfo.Version} from {KernelInfo.LibraryPath}.");
+            if (replaced is not null)
+                Console.WriteLine($"It replaces a kernelspec that started another build: {replaced}");
             return 0;
         }
         catch (UnauthorizedAccessException e)
@@ -55,7 +59,17 @@ static class KernelCommand
             Console.Error.WriteLine($"error: no connection file at {connectionFile}.");
             return 2;
         }
-        using (var server = new KernelServer(ConnectionInfo.Load(connectionFile), new EngineOptions { BaseDirectory = Environment.CurrentDirectory }))
+        ConnectionInfo connection;
+        try
+        {
+            connection = ConnectionInfo.Load(connectionFile);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            Console.Error.WriteLine($"error: cannot use the connection file {connectionFile}: {e.Message}");
+            return 2;
+        }
+        using (var server = new KernelServer(connection, new EngineOptions { BaseDirectory = Environment.CurrentDirectory }))
             await server.RunAsync(cancellation);
         NetMQConfig.Cleanup(block: false);
         // Threads a notebook started may still run; the kernel's life ends with shutdown.

@@ -9,7 +9,8 @@ namespace VideoLab.Notebooks.Display;
 /// </summary>
 /// <remarks>
 /// Built in: <see cref="IHtmlView"/> (the library's charts, frame grids, animations) and Plotly.NET
-/// charts as <c>text/html</c>; <c>torch.Tensor</c> as a short <c>text/plain</c> summary.
+/// charts as <c>text/html</c> (charts also as a one-line <c>text/plain</c> description); <c>torch.Tensor</c>
+/// as a short <c>text/plain</c> summary.
 /// Library or notebook code may add its own with <see cref="Register{T}"/>; the latest registration
 /// that matches a value's type wins.
 /// </remarks>
@@ -28,6 +29,7 @@ public sealed class Formatters
     {
         var formatters = new Formatters();
         formatters.Register<GenericChart>(MimeBundle.Html, PlotlyHtml.Chart);
+        formatters.Register<GenericChart>(MimeBundle.PlainText, (chart, _) => VideoLab.Plots.ChartText.Describe(chart));
         formatters.Register<IHtmlView>(MimeBundle.Html, (view, assets) => view.ToHtml(assets));
         formatters.Register<TorchSharp.torch.Tensor>(MimeBundle.PlainText, (tensor, _) => TensorText.Summary(tensor));
         return formatters;

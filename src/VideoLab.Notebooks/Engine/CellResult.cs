@@ -24,3 +24,6 @@ public sealed record CellError(string Name, string Message, int Cell, int? Line,
     public override string ToString() =>
         $"cell {Cell}{(Line is int l ? $", line {l}" : "")}: {Name}: {Message}";
 }
+
+/// <summary>A cell run kept in the history: its execution count, its source and its result as text (if it had one).</summary>
+public sealed record HistoryEntry(int Line, string Input, string? Output);

@@ -31,12 +31,18 @@ sealed class CellScope : IDisposable
     public ICellOutput Output { get; }
     public NotebookSession Session { get; }
     public CancellationToken CancellationToken { get; }
+    /// <summary>Which cell and page the run comes from.</summary>
+    public CellRequest Request { get; }
+    /// <summary>The cell's source.</summary>
+    public string Code { get; }
 
-    CellScope(ICellOutput output, NotebookSession session, CancellationToken cancellationToken)
+    CellScope(ICellOutput output, NotebookSession session, CancellationToken cancellationToken, CellRequest request, string code)
     {
         Output = output;
         Session = session;
         CancellationToken = cancellationToken;
+        Request = request;
+        Code = code;
         _outer = Flowing.Value;
         _timer = new Timer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
@@ -45,13 +51,21 @@ sealed class CellScope : IDisposable
     public static CellScope? Current => Flowing.Value ?? _running;
 
     /// <summary>Makes a cell current for this async flow (and for threads without one) until disposed.</summary>
-    public static CellScope Enter(ICellOutput output, NotebookSession session, CancellationToken cancellationToken)
+    public static CellScope Enter(ICellOutput output, NotebookSession session, CancellationToken cancellationToken, CellRequest? request = null, string code = "")
     {
-        var scope = new CellScope(output, session, cancellationToken);
+        var scope = new CellScope(output, session, cancellationToken, request ?? new CellRequest(), code);
         Flowing.Value = scope;
         _running = scope;
+        session.Carrier.CellStarting(scope);
         return scope;
     }
+
+    /// <summary>Whether <paramref name="other"/> runs the same notebook cell again: same cell id, or the same code when the front-end sends no id.</summary>
+    public bool IsSameCellAs(CellScope other) =>
+        Request.CellId is not null || other.Request.CellId is not null ? Request.CellId == other.Request.CellId : Code == other.Code && Code.Length > 0;
+
+    /// <summary>Sends the large shared assets (plotly.js) that formatting asked for, before the output that needs them.</summary>
+    public void SendSharedAssets() => Session.Carrier.Send(this, Session.Assets.TakePending());
 
     public void Write(string stream, string text)
     {
@@ -79,12 +93,35 @@ sealed class CellScope : IDisposable
         }
     }
 
+    /// <summary>
+    /// A line from the user, for <c>Console.ReadLine</c>: the text the cell wrote on the current line becomes the prompt.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The front-end cannot answer (the headless runner, nbconvert, <c>allow_stdin</c> false).</exception>
+    public string ReadLine()
+    {
+        if (Request.Input is not { } input)
+            throw new InvalidOperationException(
+                "The cell reads the console (Console.ReadLine), but nothing can answer: this front-end does not send input " +
+                "(allow_stdin is false; the headless runner and nbconvert never do). Set the value in the cell instead.");
+        string prompt;
+        lock (_gate)
+        {
+            var text = _stdout.ToString();
+            var lineStart = text.LastIndexOf('\n') + 1;
+            prompt = text[lineStart..];
+            _stdout.Remove(lineStart, prompt.Length);
+        }
+        Flush();
+        return input(new InputPrompt(prompt, Password: false), CancellationToken);
+    }
+
     /// <summary>Shows a value as a new output; returns the handle that updates it.</summary>
     public DisplayHandle Display(object? value)
     {
         var handle = new DisplayHandle("display-" + Guid.NewGuid().ToString("N"), this);
         var bundle = Session.Format(value);
         Flush();
+        SendSharedAssets();
         Output.Display(bundle, handle.DisplayId);
         return handle;
     }
@@ -99,13 +136,16 @@ sealed class CellScope : IDisposable
     }
 }
 
-/// <summary>What stays the same across the cells of one notebook session: formatters and the HTML assets already sent.</summary>
+/// <summary>What stays the same across the cells of one notebook session: formatters and the shared HTML assets.</summary>
 public sealed class NotebookSession(Formatters formatters)
 {
     public Formatters Formatters { get; } = formatters;
 
-    /// <summary>Scripts already inlined in this notebook (plotly.js once per notebook).</summary>
-    public VideoLab.Display.HtmlAssets Assets { get; } = VideoLab.Display.HtmlAssets.Fresh();
+    /// <summary>Assets views ask for: small ones inlined in each output, large ones (plotly.js) left for <see cref="Carrier"/>.</summary>
+    public VideoLab.Display.HtmlAssets Assets { get; } = VideoLab.Display.HtmlAssets.ForNotebook();
+
+    /// <summary>Keeps one copy of plotly.js in the notebook.</summary>
+    internal SharedAssetCarrier Carrier { get; } = new();
 
     public MimeBundle Format(object? value) => Formatters.Format(value, Assets);
 }

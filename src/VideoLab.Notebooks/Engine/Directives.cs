@@ -15,6 +15,9 @@ public sealed record SourceDirective(int Line, string Source) : Directive(Line);
 /// <summary><c>#r "path/to.dll"</c>, relative to the notebook's folder.</summary>
 public sealed record AssemblyDirective(int Line, string Path) : Directive(Line);
 
+/// <summary><c>#!whos</c>: lists the notebook's variables (name, type, value or shape).</summary>
+public sealed record WhosDirective(int Line) : Directive(Line);
+
 /// <summary>A directive line that cannot be understood.</summary>
 public sealed class DirectiveException(int line, string message) : Exception(message)
 {
@@ -30,6 +33,12 @@ public static partial class Directives
     [GeneratedRegex("""^\s*#[ri](\s|"|$)""")]
     private static partial Regex LooksLikeDirective();
 
+    [GeneratedRegex("""^\s*#!(?<name>[\w#-]*)\s*(//.*)?$""")]
+    private static partial Regex MagicLine();
+
+    /// <summary>Polyglot's language magics that mean "this cell is C#": accepted and ignored.</summary>
+    static readonly string[] CSharpMagics = ["csharp", "c#", "cs"];
+
     /// <summary>The C# code (directive lines blanked) and the directives in order.</summary>
     /// <exception cref="DirectiveException">A <c>#r</c> or <c>#i</c> line is malformed.</exception>
     public static (string Code, IReadOnlyList<Directive> Directives) Extract(string cell)
@@ -41,7 +50,15 @@ public static partial class Directives
         {
             var text = lines[i].TrimEnd('\r');
             int line = i + 1;
-            if (LooksLikeDirective().IsMatch(text))
+            if (MagicLine().Match(text) is { Success: true } magic && !(i == 0 && text.StartsWith("#!/", StringComparison.Ordinal)))
+            {
+                var name = magic.Groups["name"].Value.ToLowerInvariant();
+                if (name is "whos" or "who") directives.Add(new WhosDirective(line));
+                else if (!CSharpMagics.Contains(name))
+                    throw new DirectiveException(line, $"Unknown magic command `#!{magic.Groups["name"].Value}`: this kernel runs C# cells and knows `#!whos` (the notebook's variables).");
+                text = "";
+            }
+            else if (LooksLikeDirective().IsMatch(text))
             {
                 var match = DirectiveLine().Match(text);
                 if (!match.Success)

@@ -9,9 +9,12 @@ namespace VideoLab.Notebooks.Engine;
 /// packages asked for so far (together, so their versions agree), resolves a referenced dll's
 /// dependencies from its <c>.deps.json</c>, and loads what they resolve to.
 /// </summary>
-sealed class ReferenceManager(string baseDirectory, string cacheRoot)
+sealed class ReferenceManager(string baseDirectory, string cacheRoot, string? packagesFolder)
 {
-    readonly NuGetRestorer _restorer = new(cacheRoot);
+    readonly NuGetRestorer _restorer = new(cacheRoot, configRoot: baseDirectory)
+    {
+        Environment = packagesFolder is null ? new Dictionary<string, string>() : new() { ["NUGET_PACKAGES"] = packagesFolder },
+    };
     readonly List<PackageRequest> _packages = [];
     readonly List<string> _sources = [];
 
@@ -56,7 +59,7 @@ sealed class ReferenceManager(string baseDirectory, string cacheRoot)
             assets = assets.Concat(restored.Assets);
             var installed = packages.Select(p => restored.Packages.FirstOrDefault(r => r.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase)))
                                     .OfType<RestoredPackage>().Select(r => $"{r.Name}, {r.Version}");
-            notes.Add("Installed packages: " + string.Join("; ", installed));
+            notes.Add("Installed packages: " + string.Join("; ", installed) + (restored.Note is { } note ? $" ({note})" : ""));
         }
 
         foreach (var reference in directives.OfType<AssemblyDirective>())

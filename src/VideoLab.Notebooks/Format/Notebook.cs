@@ -159,4 +159,13 @@ public static class KernelInfo
     public const string Name = "videolab";
     public const string DisplayName = "C# (VideoLab)";
     public const string Language = "C#";
+
+    /// <summary>The VideoLab library this process runs: its informational version (with the commit when the build recorded one).</summary>
+    public static string Version { get; } =
+        typeof(VideoLab.Runtime.Lab).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+        ?? typeof(VideoLab.Runtime.Lab).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Where that library was loaded from.</summary>
+    public static string LibraryPath { get; } = typeof(VideoLab.Runtime.Lab).Assembly.Location;
 }

@@ -9,15 +9,26 @@ namespace VideoLab.Notebooks.Kernel;
 public sealed record ConnectionInfo(string Transport, string Ip, int ShellPort, int IopubPort, int StdinPort,
                                     int ControlPort, int HbPort, string Key, string SignatureScheme)
 {
-    /// <exception cref="InvalidDataException">A field is missing, or the signature scheme is not hmac-sha256.</exception>
+    /// <exception cref="InvalidDataException">
+    /// A field is missing; the signature scheme is not one <see cref="MessageSigner"/> knows; or the transport is not tcp.
+    /// </exception>
     public static ConnectionInfo Parse(string json)
     {
-        var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("The connection file is not a JSON object.");
+        JsonObject root;
+        try { root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("The connection file is not a JSON object."); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"The connection file is not valid JSON ({e.Message}).", e); }
         int Port(string name) => (int?)root[name] ?? throw new InvalidDataException($"The connection file has no \"{name}\".");
         var scheme = (string?)root["signature_scheme"] ?? "hmac-sha256";
-        if (scheme != "hmac-sha256")
-            throw new InvalidDataException($"Signature scheme \"{scheme}\" is not supported; this kernel signs with hmac-sha256.");
-        return new ConnectionInfo((string?)root["transport"] ?? "tcp", (string?)root["ip"] ?? "127.0.0.1",
+        if (!MessageSigner.Schemes.Contains(scheme))
+            throw new InvalidDataException(
+                $"The signature scheme \"{scheme}\" is not supported; this kernel signs with {string.Join(", ", MessageSigner.Schemes)} " +
+                "(Jupyter's default is hmac-sha256).");
+        var transport = (string?)root["transport"] ?? "tcp";
+        if (transport != "tcp")
+            throw new InvalidDataException(
+                $"The transport \"{transport}\" is not supported; this kernel listens on tcp only. Jupyter's ipc transport uses Unix " +
+                "domain sockets, which NetMQ (the ZeroMQ implementation it runs on) does not provide: start Jupyter with the default transport (tcp).");
+        return new ConnectionInfo(transport, (string?)root["ip"] ?? "127.0.0.1",
             Port("shell_port"), Port("iopub_port"), Port("stdin_port"), Port("control_port"), Port("hb_port"),
             (string?)root["key"] ?? "", scheme);
     }
@@ -32,5 +43,5 @@ public sealed record ConnectionInfo(string Transport, string Ip, int ShellPort, 
     }.ToJsonString();
 
     /// <summary>The ZeroMQ address of one port: <c>tcp://127.0.0.1:5555</c>.</summary>
-    public string Address(int port) => Transport == "ipc" ? $"ipc://{Ip}-{port}" : $"{Transport}://{Ip}:{port}";
+    public string Address(int port) => $"{Transport}://{Ip}:{port}";
 }

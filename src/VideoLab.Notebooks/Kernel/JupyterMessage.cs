@@ -42,6 +42,14 @@ public sealed record JupyterMessage(IReadOnlyList<byte[]> Identities, JsonObject
         return frames;
     }
 
+    /// <summary>The signature frame of received frames ("" when there is none).</summary>
+    public static string SignatureOf(IReadOnlyList<byte[]> frames)
+    {
+        for (int i = 0; i + 1 < frames.Count; i++)
+            if (frames[i].AsSpan().SequenceEqual(Delimiter)) return Encoding.ASCII.GetString(frames[i + 1]);
+        return "";
+    }
+
     /// <summary>Reads received frames; null when the signature is wrong (the message must be ignored).</summary>
     /// <exception cref="InvalidDataException">The frames are not a Jupyter message.</exception>
     public static JupyterMessage? FromFrames(IReadOnlyList<byte[]> frames, MessageSigner signer)
@@ -58,15 +66,33 @@ public sealed record JupyterMessage(IReadOnlyList<byte[]> Identities, JsonObject
     }
 }
 
-/// <summary>HMAC-SHA256 over the four JSON frames, hex-encoded, with the connection file's key (no key: no signing).</summary>
-public sealed class MessageSigner(string key)
+/// <summary>
+/// Signs messages as jupyter_client's Session does: an HMAC of the four JSON frames with the connection file's key,
+/// hex-encoded, with the hash the connection file's <c>signature_scheme</c> names (no key: no signing).
+/// </summary>
+public sealed class MessageSigner(string key, string scheme = "hmac-sha256")
 {
+    /// <summary>The schemes this kernel can sign with: <c>hmac-</c> and a hash .NET provides.</summary>
+    public static readonly IReadOnlyList<string> Schemes = ["hmac-sha256", "hmac-sha1", "hmac-sha384", "hmac-sha512", "hmac-md5"];
+
     readonly byte[] _key = Encoding.UTF8.GetBytes(key);
+    readonly HashAlgorithmName _hash = scheme switch
+    {
+        "hmac-sha256" => HashAlgorithmName.SHA256,
+        "hmac-sha1" => HashAlgorithmName.SHA1,
+        "hmac-sha384" => HashAlgorithmName.SHA384,
+        "hmac-sha512" => HashAlgorithmName.SHA512,
+        "hmac-md5" => HashAlgorithmName.MD5,
+        _ => throw new ArgumentException($"Signature scheme \"{scheme}\" is not supported ({string.Join(", ", Schemes)}).", nameof(scheme)),
+    };
+
+    /// <summary>Whether messages are signed at all (a connection file with an empty key turns signing off).</summary>
+    public bool Signs => _key.Length > 0;
 
     public string Sign(IReadOnlyList<byte[]> parts)
     {
         if (_key.Length == 0) return "";
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        using var hmac = IncrementalHash.CreateHMAC(_hash, _key);
         foreach (var part in parts) hmac.AppendData(part);
         return Convert.ToHexStringLower(hmac.GetHashAndReset());
     }

@@ -4,7 +4,6 @@ using NetMQ;
 using NetMQ.Sockets;
 using VideoLab.Notebooks.Display;
 using VideoLab.Notebooks.Engine;
-using VideoLab.Notebooks.Format;
 
 namespace VideoLab.Notebooks.Kernel;
 
@@ -13,9 +12,9 @@ namespace VideoLab.Notebooks.Kernel;
 /// </summary>
 /// <remarks>
 /// Sockets: shell and control (ROUTER: requests and replies), iopub (PUB: status, execute_input, stream,
-/// display_data, update_display_data, execute_result, error), stdin (ROUTER, bound; input is not asked for)
-/// and heartbeat (REP: echoes). One poller thread owns shell, control, stdin and heartbeat; replies from
-/// other threads reach it through a queue. Cells run one at a time on an execution task, so control
+/// display_data, update_display_data, execute_result, error), stdin (ROUTER: <c>input_request</c> when a cell
+/// reads the console and the request allows stdin) and heartbeat (REP: echoes). One poller thread owns shell,
+/// control, stdin and heartbeat; replies from other threads reach it through a queue. Cells run one at a time on an execution task, so control
 /// requests (interrupt, shutdown) are served while a cell runs. iopub is written from any thread under a lock.
 /// Messages with a wrong signature are ignored (and logged on stderr).
 /// </remarks>
@@ -32,12 +31,16 @@ public sealed class KernelServer : IDisposable
     readonly NetMQPoller _poller;
     readonly Channel<JupyterMessage> _executions = Channel.CreateUnbounded<JupyterMessage>(new UnboundedChannelOptions { SingleReader = true });
     readonly Lock _iopubGate = new();
+    readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly Lock _inputGate = new();
+    readonly DigestHistory _digests = new();
+    TaskCompletionSource<string>? _pendingInput;
     readonly TextWriter _log;
 
     public KernelServer(ConnectionInfo connection, EngineOptions? engineOptions = null, TextWriter? log = null)
     {
         _connection = connection;
-        _signer = new MessageSigner(connection.Key);
+        _signer = new MessageSigner(connection.Key, connection.SignatureScheme);
         _engine = new NotebookEngine(engineOptions);
         _log = log ?? Console.Error;
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
@@ -60,7 +63,7 @@ public sealed class KernelServer : IDisposable
 
         _shell.ReceiveReady += (_, e) => Receive(_shell);
         _control.ReceiveReady += (_, e) => Receive(_control);
-        _stdin.ReceiveReady += (_, e) => e.Socket.ReceiveMultipartBytes();
+        _stdin.ReceiveReady += (_, e) => ReceiveInput();
         _heartbeat.ReceiveReady += (_, e) =>
         {
             var ping = e.Socket.ReceiveMultipartBytes();
@@ -87,13 +90,35 @@ public sealed class KernelServer : IDisposable
         using var stop = cancellationToken.Register(() => _executions.Writer.TryComplete());
         try
         {
-            await foreach (var request in _executions.Reader.ReadAllAsync(CancellationToken.None))
-                await ExecuteAsync(request);
+            var cells = ExecuteQueuedAsync();
+            // A cell stuck in code that cannot be interrupted must not keep a shutdown (a restart) waiting.
+            var shutdownGrace = _shutdown.Task.ContinueWith(_ => Task.Delay(ShutdownGrace), TaskScheduler.Default).Unwrap();
+            await Task.WhenAny(cells, shutdownGrace);
         }
         finally
         {
             _poller.Stop();
             pollerThread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>How long a shutdown waits for the running cell before the kernel ends without it.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Runs execute requests in order. After a failing cell whose request asked <c>stop_on_error</c> (the default:
+    /// Run All), the requests already queued behind it are answered "aborted" without running, as ipykernel does.
+    /// </summary>
+    async Task ExecuteQueuedAsync()
+    {
+        await foreach (var request in _executions.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (!await ExecuteAsync(request)) continue;
+            while (_executions.Reader.TryRead(out var queued))
+            {
+                Reply(_shell, queued, "execute_reply", new JsonObject { ["status"] = "aborted" });
+                PublishStatus("idle", queued);
+            }
         }
     }
 
@@ -113,6 +138,11 @@ public sealed class KernelServer : IDisposable
         if (message is null)
         {
             _log.WriteLine("videolab kernel: ignored a message with a wrong signature.");
+            return;
+        }
+        if (_signer.Signs && !_digests.Add(JupyterMessage.SignatureOf(frames)))
+        {
+            _log.WriteLine($"videolab kernel: ignored a replayed {message.MessageType} (its signature was seen before).");
             return;
         }
         try
@@ -141,7 +171,7 @@ public sealed class KernelServer : IDisposable
             switch (type)
             {
                 case "kernel_info_request":
-                    Reply(socket, request, "kernel_info_reply", KernelInfoContent());
+                    Reply(socket, request, "kernel_info_reply", Replies.KernelInfo());
                     break;
                 case "is_complete_request":
                     var status = _engine.IsComplete((string?)request.Content["code"] ?? "");
@@ -150,13 +180,13 @@ public sealed class KernelServer : IDisposable
                     Reply(socket, request, "is_complete_reply", content);
                     break;
                 case "complete_request":
-                    Reply(socket, request, "complete_reply", CompleteContent(request));
+                    Reply(socket, request, "complete_reply", Replies.Complete(_engine, request.Content));
                     break;
                 case "inspect_request":
-                    Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+                    Reply(socket, request, "inspect_reply", Replies.Inspect(_engine, request.Content));
                     break;
                 case "history_request":
-                    Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                    Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = HistoryQuery.Answer(request.Content, _engine.History) });
                     break;
                 case "comm_info_request":
                     Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
@@ -170,6 +200,7 @@ public sealed class KernelServer : IDisposable
                     var restart = (bool?)request.Content["restart"] ?? false;
                     Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
                     _executions.Writer.TryComplete();
+                    _shutdown.TrySetResult();
                     break;
                 default:
                     _log.WriteLine($"videolab kernel: no handler for {type}; ignored.");
@@ -182,14 +213,27 @@ public sealed class KernelServer : IDisposable
         }
     }
 
-    async Task ExecuteAsync(JupyterMessage request)
+    /// <summary>Runs one execute request; true when it failed and asked to stop on error (the queue is then aborted).</summary>
+    async Task<bool> ExecuteAsync(JupyterMessage request)
     {
         var code = (string?)request.Content["code"] ?? "";
+        // silent: no outputs, no execute_input, no execution count; store_history=False: no count either (as ipykernel).
         var silent = (bool?)request.Content["silent"] ?? false;
-        var count = _engine.ExecutionCount + 1;
+        var storeHistory = !silent && ((bool?)request.Content["store_history"] ?? true);
+        var allowStdin = (bool?)request.Content["allow_stdin"] ?? false;
+        var count = _engine.ExecutionCount + (storeHistory ? 1 : 0);
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request);
 
-        var result = await _engine.ExecuteAsync(code, new IopubOutput(this, request));
+        // JupyterLab and VS Code name the cell in the request's metadata (jupyter_client and the classic Notebook do not).
+        var origin = new CellRequest
+        {
+            CellId = (string?)request.Metadata["cellId"],
+            ClientSession = (string?)request.Header["session"],
+            StoreHistory = storeHistory,
+            Input = allowStdin ? (prompt, token) => AskForInput(request, prompt, token) : null,
+        };
+        ICellOutput output = silent ? DiscardedOutput.Instance : new IopubOutput(this, request);
+        var result = await _engine.ExecuteAsync(code, output, request: origin);
         JsonObject reply;
         if (result.Error is { } error)
         {
@@ -216,40 +260,37 @@ public sealed class KernelServer : IDisposable
         }
         Reply(_shell, request, "execute_reply", reply);
         PublishStatus("idle", request);
+        return !silent && result.Error is not null && ((bool?)request.Content["stop_on_error"] ?? true);
     }
 
-    JsonObject KernelInfoContent() => new()
+    /// <summary>
+    /// Asks the front-end for a line on the stdin channel (<c>input_request</c>, addressed like the execute request)
+    /// and blocks the cell until the <c>input_reply</c> comes, or the cell is interrupted.
+    /// </summary>
+    string AskForInput(JupyterMessage request, InputPrompt prompt, CancellationToken cancellationToken)
     {
-        ["status"] = "ok",
-        ["protocol_version"] = JupyterMessage.ProtocolVersion,
-        ["implementation"] = KernelInfo.Name,
-        ["implementation_version"] = typeof(KernelServer).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-        ["language_info"] = new JsonObject
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_inputGate) _pendingInput = answer;
+        try
         {
-            ["name"] = KernelInfo.Language,
-            ["version"] = "14.0",
-            ["mimetype"] = "text/x-csharp",
-            ["file_extension"] = ".cs",
-            ["pygments_lexer"] = "csharp",
-            ["codemirror_mode"] = "text/x-csharp",
-        },
-        ["banner"] = "C# (VideoLab): Roslyn scripting with TorchSharp and Plotly.NET",
-        ["help_links"] = new JsonArray(),
-    };
+            _replies.Enqueue((_stdin, JupyterMessage.Create("input_request",
+                new JsonObject { ["prompt"] = prompt.Prompt, ["password"] = prompt.Password }, _session, request)));
+            return answer.Task.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            lock (_inputGate) _pendingInput = null;
+        }
+    }
 
-    JsonObject CompleteContent(JupyterMessage request)
+    void ReceiveInput()
     {
-        var code = (string?)request.Content["code"] ?? "";
-        var cursor = (int?)request.Content["cursor_pos"] ?? code.Length;
-        var completions = _engine.Complete(code, cursor);
-        return new JsonObject
-        {
-            ["status"] = "ok",
-            ["matches"] = new JsonArray([.. completions.Matches.Select(m => JsonValue.Create(m))]),
-            ["cursor_start"] = completions.Start,
-            ["cursor_end"] = completions.End,
-            ["metadata"] = new JsonObject(),
-        };
+        var frames = _stdin.ReceiveMultipartBytes();
+        JupyterMessage? message;
+        try { message = JupyterMessage.FromFrames(frames, _signer); }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { return; }
+        if (message?.MessageType != "input_reply" || (_signer.Signs && !_digests.Add(JupyterMessage.SignatureOf(frames)))) return;
+        lock (_inputGate) _pendingInput?.TrySetResult((string?)message.Content["value"] ?? "");
     }
 
     static JsonObject Data(MimeBundle bundle)
@@ -284,6 +325,15 @@ public sealed class KernelServer : IDisposable
                 // Text written by a notebook's background thread after shutdown has nowhere to go.
             }
         }
+    }
+
+    /// <summary>Where a silent request's outputs go: nowhere.</summary>
+    sealed class DiscardedOutput : ICellOutput
+    {
+        public static readonly DiscardedOutput Instance = new();
+        public void Stream(string name, string text) { }
+        public void Display(MimeBundle bundle, string displayId) { }
+        public void UpdateDisplay(MimeBundle bundle, string displayId) { }
     }
 
     /// <summary>A cell's outputs as iopub messages, with the execute request as their parent.</summary>

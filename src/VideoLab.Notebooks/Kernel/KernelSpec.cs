@@ -40,13 +40,18 @@ public static class KernelSpec
         return Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry) ? [process, entry] : [process];
     }
 
-    /// <summary>Writes <c>kernel.json</c> into <c>kernelsFolder/videolab/</c>; returns its path.</summary>
+    /// <summary>
+    /// Writes <c>kernel.json</c> and the logos (<c>logo-32x32.png</c>, <c>logo-64x64.png</c>) into
+    /// <c>kernelsFolder/videolab/</c>; returns the path of <c>kernel.json</c> and the program the replaced one started, if any.
+    /// </summary>
     /// <param name="kernelsFolder">A Jupyter <c>kernels</c> folder.</param>
     /// <param name="program">The command that starts VideoLab's CLI (see <see cref="CurrentProgram"/>).</param>
-    public static string Install(string kernelsFolder, IReadOnlyList<string> program)
+    public static (string Path, string? Replaced) Install(string kernelsFolder, IReadOnlyList<string> program)
     {
         var folder = Path.Combine(kernelsFolder, KernelInfo.Name);
         Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "kernel.json");
+        var replaced = ProgramOf(path) is { } previous && previous != string.Join(" ", program) ? previous : null;
         var argv = new JsonArray([.. program.Concat(["kernel", "run", "--connection-file", "{connection_file}"]).Select(a => JsonValue.Create(a))]);
         var spec = new JsonObject
         {
@@ -54,10 +59,27 @@ public static class KernelSpec
             ["display_name"] = KernelInfo.DisplayName,
             ["language"] = KernelInfo.Language,
             ["interrupt_mode"] = "message",
-            ["metadata"] = new JsonObject { ["debugger"] = false },
+            ["metadata"] = new JsonObject
+            {
+                ["debugger"] = false,
+                // Which build this kernel runs: a kernelspec outlives the checkout or build that installed it.
+                ["videolab"] = new JsonObject { ["version"] = KernelInfo.Version, ["library"] = KernelInfo.LibraryPath },
+            },
         };
-        var path = Path.Combine(folder, "kernel.json");
         File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        return path;
+        foreach (var size in new[] { 32, 64 })
+            File.WriteAllBytes(Path.Combine(folder, $"logo-{size}x{size}.png"), KernelLogo.Png(size));
+        return (path, replaced);
+    }
+
+    /// <summary>The program an installed kernel.json starts (its argv before <c>kernel run</c>), or null.</summary>
+    static string? ProgramOf(string kernelJson)
+    {
+        try
+        {
+            if (!File.Exists(kernelJson) || JsonNode.Parse(File.ReadAllText(kernelJson))?["argv"] is not JsonArray argv) return null;
+            return string.Join(" ", argv.Select(a => (string?)a).TakeWhile(a => a != "kernel"));
+        }
+        catch (JsonException) { return null; }
     }
 }

@@ -81,7 +81,7 @@ public static class HtmlExport
             page.Append("<img src=\"data:image/png;base64,").Append(Notebook.Text(png).Replace("\n", "")).Append("\">");
         else if (data["image/svg+xml"] is { } svg)
             page.Append(Notebook.Text(svg));
-        else if (data["text/plain"] is { } text)
-            page.Append("<pre>").Append(WebUtility.HtmlEncode(Notebook.Text(text))).Append("</pre>");
+        else if (data["text/plain"] is { } text && Notebook.Text(text) is { Length: > 0 } plain)  // "" once plotly.js moved on
+            page.Append("<pre>").Append(WebUtility.HtmlEncode(plain)).Append("</pre>");
     }
 }

@@ -65,7 +65,7 @@ public static class NotebookRunner
                 var cell = notebook.Cells[i];
                 if (!cell.IsCode || string.IsNullOrWhiteSpace(cell.Source)) continue;
                 var output = new NotebookCellOutput(cell, displays);
-                var result = await engine.ExecuteAsync(cell.Source, output, cancellationToken);
+                var result = await engine.ExecuteAsync(cell.Source, output, cancellationToken, new CellRequest { CellId = cell.Id });
                 cell.ExecutionCount = result.ExecutionCount;
                 if (result.Value is { } value) output.Result(result.ExecutionCount, value);
                 if (result.Error is { } error)

@@ -29,6 +29,7 @@ public sealed class DisplayHandle
         var target = CellScope.Current is { } running && running.Session == _cell.Session ? running : _cell;
         var bundle = _cell.Session.Format(value);
         target.Flush();
+        target.SendSharedAssets();
         target.Output.UpdateDisplay(bundle, DisplayId);
     }
 

@@ -32,15 +32,22 @@ public static class DatasetCatalog
     public static IClipDataset Open(DataSpec spec) => spec.Name.ToLowerInvariant() switch
     {
         "shapes" => new BouncingShapes(new BouncingShapesConfig(Frames: spec.Frames, Size: spec.Size, Count: spec.Count, Seed: spec.Seed)),
-        "moving-mnist" => OpenMovingMnist(spec, spec.Path ?? throw new ArgumentException(
-            "moving-mnist needs MNIST digits: run `videolab data download mnist` (IDX files into data/mnist) and pass " +
-            "--data-path data/mnist, or pass --data-path to a folder with train-images-idx3-ubyte[.gz] or to mnist_test_seq.npy.")),
+        "moving-mnist" => OpenMovingMnist(spec, spec.Path ?? DefaultMnist() ?? throw new ArgumentException(
+            "moving-mnist needs MNIST digits: run `videolab data download mnist` (IDX files into data/mnist, found there by itself), " +
+            "or pass --data-path to a folder with train-images-idx3-ubyte[.gz] or to mnist_test_seq.npy.")),
         "moving-fashion-mnist" => OpenMovingMnist(spec, spec.Path ?? (Directory.Exists(DebianFashionMnist) ? DebianFashionMnist : throw new ArgumentException(
             $"moving-fashion-mnist needs Fashion-MNIST digits: install Debian's dataset-fashion-mnist (files in {DebianFashionMnist}), " +
             "or run `videolab data download fashion-mnist` and pass --data-path data/fashion-mnist."))),
         "videos" => OpenVideos(spec),
         _ => throw new ArgumentException($"Unknown dataset '{spec.Name}'. Known datasets: {string.Join(", ", Names)}."),
     };
+
+    /// <summary><c>data/mnist</c> under the working directory when it holds MNIST's training images (where <c>videolab data download mnist</c> puts them).</summary>
+    static string? DefaultMnist()
+    {
+        const string folder = "data/mnist";
+        return File.Exists(Path.Combine(folder, "train-images-idx3-ubyte")) || File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")) ? folder : null;
+    }
 
     static IClipDataset OpenMovingMnist(DataSpec spec, string path)
     {

@@ -15,9 +15,13 @@ namespace VideoLab.Models;
 /// <param name="HiddenChannels">Channels of h and c in every layer (OpenSTL: 128).</param>
 /// <param name="KernelSize">Convolution size of the gates (OpenSTL: filter_size 5).</param>
 /// <param name="PatchSize">Pixels per side folded into one cell (OpenSTL: 4, so 64×64×1 → 16×16×16).</param>
+/// <param name="GateBias">A learned bias on the input-gate convolution (VideoLab's default; OpenSTL's conv_x has none).</param>
+/// <param name="ForgetBias">Constant added to the forget gate (VideoLab: 1, so a new cell remembers; OpenSTL's ConvLSTM: 0,
+/// its <c>_forget_bias</c> is never used). Imported OpenSTL weights set both to OpenSTL's values (src/VideoLab/Interop).</param>
 public sealed record ConvLstmConfig(
     int Channels = 1, int Height = 64, int Width = 64, int ContextFrames = 10, int Horizon = 10,
-    int Layers = 4, int HiddenChannels = 128, int KernelSize = 5, int PatchSize = 4) : IPredictorConfig
+    int Layers = 4, int HiddenChannels = 128, int KernelSize = 5, int PatchSize = 4,
+    bool GateBias = true, double ForgetBias = 1.0) : IPredictorConfig
 {
     /// <summary>For tests and quick mode: 1 channel, 16×16, 2 layers of 8, kernel 3, patch 2.</summary>
     public static ConvLstmConfig Tiny => new(Height: 16, Width: 16, ContextFrames: 4, Horizon: 4,
@@ -33,12 +37,13 @@ public sealed record ConvLstmConfig(
 /// <see cref="ConvLstmCell"/>s reads one frame per step (layer i's h is layer i+1's input), and a 1×1
 /// convolution turns the top h into the next frame. After the context, each prediction is fed back, so
 /// any horizon works; in training, <see cref="TeacherForcing"/> feeds true frames instead.
-/// Changed from the paper: no encoder–forecaster split (OpenSTL's single stack), no peepholes.
+/// Changed from the paper: no encoder–forecaster split (OpenSTL's single stack), no peepholes. Changed from OpenSTL's
+/// code: the cells' +1 forget bias and input-gate biases (OpenSTL's cell has neither in effect; see <see cref="ConvLstmCell"/>).
 /// <para>
 /// Parameters at the default size: 11,677,696; OpenSTL reports 15.0M for ConvLSTM-S (15,083,520 counted with
 /// its own module code). The difference (3,407,872) is two convolutions OpenSTL's ConvLSTMCell creates but
 /// never uses in forward (conv_o, 2h→h 5×5, and conv_last, 2h→h 1×1: 851,968 per layer × 4); the rest is
-/// the same, plus our 4·128 input-gate biases per layer (OpenSTL's convolutions have none).
+/// the same, plus our 4·128 input-gate biases per layer (OpenSTL's convolutions have none; <c>GateBias: false</c> drops them).
 /// </para>
 /// </summary>
 public sealed class ConvLstm : PredictorModule, INextFramePredictor
@@ -58,7 +63,7 @@ public sealed class ConvLstm : PredictorModule, INextFramePredictor
         cells = new ModuleList<ConvLstmCell>();
         for (int i = 0; i < config.Layers; i++)
             cells.Add(new ConvLstmCell($"cell{i}", i == 0 ? frameChannels : config.HiddenChannels,
-                                       config.HiddenChannels, config.KernelSize));
+                                       config.HiddenChannels, config.KernelSize, config.ForgetBias, config.GateBias));
         readout = nn.Conv2d(config.HiddenChannels, frameChannels, 1, bias: false);
         RegisterComponents();
     }

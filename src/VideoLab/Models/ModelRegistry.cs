@@ -23,10 +23,19 @@ public sealed record ModelEntry(
     Func<object, nn.Module> Build,
     Func<nn.Module, VideoLab.Training.MethodSettings, VideoLab.Training.ITrainingMethod>? Method = null)
 {
+    /// <summary>
+    /// How the reference setting trains this model, with its source (OpenSTL's config, VideoGPT's or MoCoGAN's code):
+    /// <c>videolab train --model NAME --recipe reference</c> uses it.
+    /// </summary>
+    public VideoLab.Training.TrainingRecipe Recipe => VideoLab.Training.TrainingRecipes.Reference(Name);
+
     /// <summary>Builds from a config serialised as JSON (as stored in checkpoints and run directories).</summary>
-    public nn.Module BuildFromJson(string configJson) =>
-        Build(JsonSerializer.Deserialize(configJson, ConfigType, ModelRegistry.Json)
-              ?? throw new ArgumentException($"Config for model '{Name}' is empty."));
+    public nn.Module BuildFromJson(string configJson) => Build(ConfigFromJson(configJson));
+
+    /// <summary>The config record a JSON text describes (as stored in checkpoints and run directories).</summary>
+    public object ConfigFromJson(string configJson) =>
+        JsonSerializer.Deserialize(configJson, ConfigType, ModelRegistry.Json)
+        ?? throw new ArgumentException($"Config for model '{Name}' is empty.");
 
     /// <summary>Helper for typed registration.</summary>
     public static ModelEntry Create<TConfig>(string name, ModelFamily family, string summary,

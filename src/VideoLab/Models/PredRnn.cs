@@ -15,9 +15,11 @@ namespace VideoLab.Models;
 /// <param name="HiddenChannels">Channels of h, c and m in every layer (OpenSTL: 128; m needs the same in every layer).</param>
 /// <param name="KernelSize">Convolution size of the gates (OpenSTL: filter_size 5).</param>
 /// <param name="PatchSize">Pixels per side folded into one cell (OpenSTL: 4).</param>
+/// <param name="GateBias">A learned bias on the input-gate convolution (VideoLab's default; OpenSTL's conv_x has none, and
+/// imported OpenSTL weights set it to false).</param>
 public sealed record PredRnnConfig(
     int Channels = 1, int Height = 64, int Width = 64, int ContextFrames = 10, int Horizon = 10,
-    int Layers = 4, int HiddenChannels = 128, int KernelSize = 5, int PatchSize = 4) : IPredictorConfig
+    int Layers = 4, int HiddenChannels = 128, int KernelSize = 5, int PatchSize = 4, bool GateBias = true) : IPredictorConfig
 {
     /// <summary>For tests and quick mode: 1 channel, 16×16, 2 layers of 8, kernel 3, patch 2.</summary>
     public static PredRnnConfig Tiny => new(Height: 16, Width: 16, ContextFrames: 4, Horizon: 4,
@@ -33,7 +35,8 @@ public sealed record PredRnnConfig(
 /// within a step, then from the top layer back to the bottom one at the next step, so low-level detail
 /// reaches the prediction. Patches, readout and rollout as in OpenSTL's PredRNN and <see cref="ConvLstm"/>.
 /// Not included: PredRNN-V2's decoupling loss and reverse scheduled sampling (Wang et al. 2022).
-/// Parameters at the default size: 23.84M, OpenSTL reports 23.8M (the same layers, plus our 7·128 input biases per layer).
+/// Parameters at the default size: 23.84M, OpenSTL reports 23.8M (the same layers, plus our 7·128 input biases per layer,
+/// which <c>GateBias: false</c> drops).
 /// </summary>
 public sealed class PredRnn : PredictorModule, INextFramePredictor
 {
@@ -52,7 +55,7 @@ public sealed class PredRnn : PredictorModule, INextFramePredictor
         cells = new ModuleList<SpatioTemporalLstmCell>();
         for (int i = 0; i < config.Layers; i++)
             cells.Add(new SpatioTemporalLstmCell($"cell{i}", i == 0 ? frameChannels : config.HiddenChannels,
-                                                 config.HiddenChannels, config.KernelSize));
+                                                 config.HiddenChannels, config.KernelSize, config.GateBias));
         readout = nn.Conv2d(config.HiddenChannels, frameChannels, 1, bias: false);
         RegisterComponents();
     }

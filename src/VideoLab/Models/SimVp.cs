@@ -51,8 +51,17 @@ public sealed record SimVpConfig(
 /// Changed: any context length and horizon. A context longer than T uses its last T frames; a shorter one
 /// is padded in front with copies of its first frame; horizons beyond T roll out T frames per pass, each
 /// pass reading the previous one's output. Teacher forcing does not apply (all frames come from one pass).
-/// Kept: OpenSTL's blocks, sizes and layer scales; no stochastic depth (drop_path 0 in its Moving MNIST configs).
-/// Parameters at the default size: 46.77M (gSTA) and 44.66M (TAU) against OpenSTL's 46.8M and 44.7M.
+/// Kept: OpenSTL's blocks, sizes and layer scales. Parameters at the default size: 46.77M (gSTA) and 44.66M (TAU)
+/// against OpenSTL's 46.8M and 44.7M.
+/// </para>
+/// <para>
+/// Not kept, two differences from OpenSTL's code (openstl/models/simvp_model.py, modules/simvp_modules.py) that change
+/// training, not the architecture: (1) no stochastic depth. OpenSTL's translator gives block i a DropPath rate
+/// <c>linspace(1e-2, drop_path, N_T)[i]</c> (the last block <c>drop_path</c>), so even at its Moving MNIST setting
+/// drop_path = 0 the first blocks drop their residual branches with probability 0.01 falling to 0; here every rate is 0.
+/// (2) TorchSharp's default initialisation (Kaiming-uniform, PyTorch's layer default). OpenSTL initialises the
+/// encoder/decoder convolutions with a truncated normal (std 0.02, bias 0) and the translator blocks' convolutions with
+/// N(0, 2 / fan_out), fan_out = k²·C_out / groups (bias 0), linear layers with a truncated normal (std 0.02).
 /// </para>
 /// </summary>
 public sealed class SimVp : PredictorModule

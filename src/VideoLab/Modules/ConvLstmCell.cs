@@ -13,7 +13,10 @@ namespace VideoLab.Modules;
 /// h' = σ(o) ⊙ tanh(c')
 /// </code>
 /// Kept: the gates and the "same" padding. Changed, as OpenSTL does: no peephole terms (W_ci ⊙ c …).
-/// One bias on the input convolution plus a constant forget bias of 1 (so the cell starts by remembering).
+/// One bias on the input convolution plus a constant forget bias of 1 (so the cell starts by remembering; Gers et al.
+/// 2000, Jozefowicz et al. 2015). This differs from OpenSTL's cell (openstl/modules/convlstm_modules.py): its
+/// convolutions have no bias, and it sets <c>_forget_bias = 1.0</c> but never adds it, so its forget gate is σ(f)
+/// with no offset; <c>bias: false, forgetBias: 0</c> reproduces it.
 /// Input <c>(B, Cin, H, W)</c> and state <c>(h, c)</c>, each <c>(B, hidden, H, W)</c>; a null state starts from zeros.
 /// </summary>
 public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Tensor H, Tensor C)>
@@ -25,11 +28,11 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
     /// <summary>Channels of h and c.</summary>
     public int HiddenChannels { get; }
 
-    public ConvLstmCell(string name, int inChannels, int hiddenChannels, int kernelSize, double forgetBias = 1.0) : base(name)
+    public ConvLstmCell(string name, int inChannels, int hiddenChannels, int kernelSize, double forgetBias = 1.0, bool bias = true) : base(name)
     {
         HiddenChannels = hiddenChannels;
         this.forgetBias = forgetBias;
-        inputGates = nn.Conv2d(inChannels, 4 * hiddenChannels, kernelSize, padding: kernelSize / 2);
+        inputGates = nn.Conv2d(inChannels, 4 * hiddenChannels, kernelSize, padding: kernelSize / 2, bias: bias);
         hiddenGates = nn.Conv2d(hiddenChannels, 4 * hiddenChannels, kernelSize, padding: kernelSize / 2, bias: false);
         RegisterComponents();
     }
@@ -45,7 +48,7 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
         var gates = inputGates.call(x) + hiddenGates.call(h);  // (B, 4·hidden, H, W)
         var chunks = gates.chunk(4, dim: 1);                  // 4 × (B, hidden, H, W)
         var i = chunks[0].sigmoid();
-        var f = (chunks[1] + forgetBias).sigmoid();
+        var f = (forgetBias == 0 ? chunks[1] : chunks[1] + forgetBias).sigmoid();
         var g = chunks[2].tanh();
         var o = chunks[3].sigmoid();
         var cNext = f * c + i * g;

@@ -15,7 +15,7 @@ namespace VideoLab.Modules;
 /// o  = σ(o_x + o_h + W_o * [c', m'])
 /// h' = o ⊙ tanh(W_1×1 * [c', m'])
 /// </code>
-/// Kept as OpenSTL has it (no layer norm); a bias on the input convolution, constant forget bias 1.
+/// Kept as OpenSTL has it (no layer norm); a bias on the input convolution (OpenSTL has none: <c>bias: false</c>), constant forget bias 1.
 /// Input <c>(B, Cin, H, W)</c>; h, c, m are <c>(B, hidden, H, W)</c>; null state or memory start from zeros.
 /// </summary>
 public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, Tensor?, (Tensor H, Tensor C, Tensor M)>
@@ -29,11 +29,11 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
     /// <summary>Channels of h, c and m.</summary>
     public int HiddenChannels { get; }
 
-    public SpatioTemporalLstmCell(string name, int inChannels, int hiddenChannels, int kernelSize) : base(name)
+    public SpatioTemporalLstmCell(string name, int inChannels, int hiddenChannels, int kernelSize, bool bias = true) : base(name)
     {
         HiddenChannels = hiddenChannels;
         int pad = kernelSize / 2, n = hiddenChannels;
-        inputGates = nn.Conv2d(inChannels, 7 * n, kernelSize, padding: pad);
+        inputGates = nn.Conv2d(inChannels, 7 * n, kernelSize, padding: pad, bias: bias);
         hiddenGates = nn.Conv2d(n, 4 * n, kernelSize, padding: pad, bias: false);
         memoryGates = nn.Conv2d(n, 3 * n, kernelSize, padding: pad, bias: false);
         outputGate = nn.Conv2d(2 * n, n, kernelSize, padding: pad, bias: false);

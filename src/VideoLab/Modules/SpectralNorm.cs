@@ -18,8 +18,10 @@ public enum SpectralNormKind { Linear, Conv2d, Conv3d }
 /// weight is the parameter; a buffer <c>u</c> holds the running estimate of the leading left singular
 /// vector of the weight seen as a matrix (out, in·k…); every forward in training mode runs one power
 /// iteration (v = Wᵀu/‖Wᵀu‖, u = Wv/‖Wv‖, no gradient through u, v) and uses σ = uᵀWv, with the gradient
-/// flowing through σ as in the paper. In eval mode u is left as it is. Weights and bias start as
-/// TorchSharp's plain layer of the same shape starts them.
+/// flowing through σ as in the paper. In eval mode u is left as it is. As
+/// <c>torch.nn.utils.parametrizations.spectral_norm</c>, u starts from 15 power iterations on the initial weight
+/// (<see cref="WarmUpIterations"/>; the older <c>torch.nn.utils.spectral_norm</c> starts from a random u). Weights and bias
+/// start as TorchSharp's plain layer of the same shape starts them.
 /// </para>
 /// </summary>
 public sealed class SpectralNormLayer : nn.Module<Tensor, Tensor>
@@ -39,8 +41,21 @@ public sealed class SpectralNormLayer : nn.Module<Tensor, Tensor>
         weight = new Parameter(initialWeight.detach().clone());
         bias = new Parameter(initialBias.detach().clone());
         u = nn.functional.normalize(randn(initialWeight.shape[0]), dim: 0);
+        using (no_grad())
+        {
+            using var matrix = weight.flatten(1);                                  // (out, in·k…)
+            for (int i = 0; i < WarmUpIterations; i++)
+            {
+                using var v = nn.functional.normalize(matrix.t().matmul(u), dim: 0);
+                using var next = nn.functional.normalize(matrix.matmul(v), dim: 0);
+                u.copy_(next);
+            }
+        }
         RegisterComponents();
     }
+
+    /// <summary>Power iterations run once at construction, so σ starts close to the largest singular value (PyTorch's parametrization does 15).</summary>
+    public const int WarmUpIterations = 15;
 
     /// <summary>A spectrally normalised <c>nn.Linear(inputs, outputs)</c>.</summary>
     public static SpectralNormLayer Linear(long inputs, long outputs)

@@ -5,9 +5,8 @@ using VideoLab.Display;
 namespace VideoLab.Plots;
 
 /// <summary>
-/// A Plotly.NET chart shown as HTML: a <c>div.vl-chart</c> holding Plotly.NET's own div and
-/// <c>Plotly.newPlot</c> script (<see cref="GenericChart.toChartHTML"/>, which references no plotly.js itself),
-/// preceded by the inline plotly.js the first time a page or notebook needs it.
+/// A Plotly.NET chart shown as HTML: a <c>div.vl-chart</c> holding the chart's div and drawing script
+/// (<see cref="PlotlyJs.ChartHtml"/>), with plotly.js requested from the page or notebook (<see cref="PlotlyJs.Require"/>).
 /// </summary>
 public sealed class ChartView(GenericChart chart) : IHtmlView
 {
@@ -15,7 +14,7 @@ public sealed class ChartView(GenericChart chart) : IHtmlView
     public GenericChart Chart { get; } = chart;
 
     public string ToHtml(HtmlAssets assets) =>
-        PlotlyJs.Require(assets) + "<div class=\"vl-chart\">" + GenericChart.toChartHTML(Chart) + "</div>\n";
+        PlotlyJs.Require(assets) + "<div class=\"vl-chart\">" + PlotlyJs.ChartHtml(Chart) + "</div>\n";
 
     /// <summary>The figure as plotly.js JSON: <c>{"data": [...traces], "layout": {...}}</c>.</summary>
     public string ToJson() => GenericChart.toJson(Chart);
@@ -25,4 +24,7 @@ public sealed class ChartView(GenericChart chart) : IHtmlView
 
     /// <summary>The figure's layout, parsed.</summary>
     public JsonObject Layout() => JsonNode.Parse(ToJson())!["layout"]!.AsObject();
+
+    /// <summary>A one-line description for text-only displays: <see cref="ChartText.Describe"/>.</summary>
+    public override string ToString() => ChartText.Describe(Chart);
 }

@@ -20,8 +20,9 @@ public sealed record GalleryOptions
 }
 
 /// <summary>
-/// Self-contained HTML pages for run directories: <see cref="ForRun"/> (config, losses, metric table,
-/// per-horizon curves, sample animations, links to MP4/GIF exports) and <see cref="Compare"/>
+/// Self-contained HTML pages for run directories: <see cref="ForRun"/> (config, losses, metric table, the model
+/// beside the copy-last and all-black baselines, per-horizon curves with the baselines' lines, static strips of
+/// the predictions, sample animations, links to MP4/GIF exports) and <see cref="Compare"/>
 /// (several runs side by side). <c>videolab render</c> writes them.
 /// </summary>
 public static class RunGallery
@@ -52,10 +53,14 @@ public static class RunGallery
         if (charts.Count > 0) page.Heading("Training").Add(HtmlBlocks.Row(charts));
 
         if (run.Metrics.Count > 0) page.Heading("Metrics").Add(MetricTable(run));
+        var last = run.SummaryRecords().LastOrDefault();
+        if (last is not null && last.Values.Keys.Any(BaselineViews.IsBaselineKey))
+            page.Heading("Against the baselines").Add(BaselineViews.Table(BaselineViews.Means(run.Name, last.Values),
+                $"last validation (step {last.Step}); MSE and MAE summed over a frame's pixels on the raw predictions, PSNR and SSIM " +
+                "on predictions clamped to [0, 1], as OpenSTL"));
         var horizon = HorizonMetrics.Latest(run.Metrics);
-        if (horizon.Count > 0)
-            page.Heading("Per predicted frame").Add(HtmlBlocks.Row(
-                horizon.Select(p => (IHtmlView)HorizonChart.Create(p.Key, new Dictionary<string, double[]> { [run.Name] = p.Value }, 480, 320))));
+        if (horizon.Count > 0) page.Heading("Per predicted frame").Add(BaselineViews.HorizonCharts(run.Name, horizon));
+        if (PredictionStrips(run) is { } strips) page.Heading("Predictions").Add(strips);
 
         var samples = run.SampleTensors.ToList();
         if (samples.Count > 0)
@@ -92,7 +97,7 @@ public static class RunGallery
             page.Heading("Losses").Add(HtmlBlocks.Row(lossKeys.Select(k => (IHtmlView)CompareLoss(runs, names, k, options))));
 
         var summaryKeys = runs.SelectMany(r => r.SummaryRecords().SelectMany(x => x.Values.Keys)).Distinct()
-                              .Where(k => !HorizonMetrics.IsHorizonKey(k)).ToList();
+                              .Where(k => !HorizonMetrics.IsHorizonKey(k) && !BaselineViews.IsBaselineKey(k)).ToList();
         if (summaryKeys.Count > 0)
             page.Heading("Final metrics").Add(HtmlBlocks.Table(["run", .. summaryKeys], runs.Select((r, i) =>
             {
@@ -101,10 +106,16 @@ public static class RunGallery
             })));
 
         var horizons = runs.Select(r => HorizonMetrics.Latest(r.Metrics)).ToList();
-        var horizonMetrics = horizons.SelectMany(h => h.Keys).Distinct().ToList();
+        var horizonMetrics = horizons.SelectMany(h => h.Keys).Where(k => !BaselineViews.IsBaselineKey(k)).Distinct().ToList();
         if (horizonMetrics.Count > 0)
-            page.Heading("Per predicted frame").Add(HtmlBlocks.Row(horizonMetrics.Select(m => (IHtmlView)HorizonChart.Create(m,
-                horizons.Select((h, i) => (names[i], h)).Where(p => p.h.ContainsKey(m)).ToDictionary(p => p.Item1, p => p.h[m]), 480, 320))));
+            page.Heading("Per predicted frame").Add(HtmlBlocks.Row(horizonMetrics.Select(m =>
+            {
+                var lines = horizons.Select((h, i) => (names[i], h)).Where(p => p.h.ContainsKey(m)).ToDictionary(p => p.Item1, p => p.h[m]);
+                // The baselines once, from the first run that logged them (the runs' validation clips may differ: see each run's page).
+                foreach (var name in BaselineViews.Names)
+                    if (horizons.FirstOrDefault(h => h.ContainsKey($"{name}/{m}")) is { } h) lines[name] = h[$"{name}/{m}"];
+                return (IHtmlView)HorizonChart.Create(m, lines, 480, 320);
+            })));
 
         var labels = runs.SelectMany(r => r.SampleTensors.Select(Path.GetFileName)).Distinct().Take(options.MaxSampleFiles).ToList();
         if (labels.Count > 0) page.Heading("Samples (first clip of each run)");
@@ -126,6 +137,26 @@ public static class RunGallery
             finally { foreach (var (_, t) in clips) t.Dispose(); }
         }
         return page;
+    }
+
+    /// <summary>The static strips (context | truth | prediction | error) of a prediction run's last samples, or null for other runs.</summary>
+    static IHtmlView? PredictionStrips(GalleryRun run)
+    {
+        var truthPath = Path.Combine(run.Directory, RunFiles.Samples, "truth.pt");
+        var predictionPath = Path.Combine(run.Directory, RunFiles.Samples, "prediction.pt");
+        if (!File.Exists(truthPath) || !File.Exists(predictionPath) || run.Config is null) return null;
+        try
+        {
+            using var truth = GalleryRun.LoadClips(truthPath);            // (N, Tc + horizon, C, H, W)
+            using var prediction = GalleryRun.LoadClips(predictionPath);  // (N, Tc + horizon, C, H, W)
+            var method = RunConfig.FromJson(run.Config.ToJsonString()).Method ?? new MethodSettings();
+            var (context, _) = PredictionSettings.FromOptions(method).Split(truth.shape[1]);
+            return BaselineViews.Strips(truth, prediction, context);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or System.Text.Json.JsonException or FormatException)
+        {
+            return HtmlBlocks.Paragraph($"No prediction strips: {e.Message}");
+        }
     }
 
     static IHtmlView SamplePlayer(string path, GalleryOptions options)
@@ -162,7 +193,7 @@ public static class RunGallery
     {
         var records = run.SummaryRecords();
         var split = records.FirstOrDefault()?.Split ?? "";
-        var rows = MetricSeries.Keys(records).Where(k => !HorizonMetrics.IsHorizonKey(k)).Select(k =>
+        var rows = MetricSeries.Keys(records).Where(k => !HorizonMetrics.IsHorizonKey(k) && !BaselineViews.IsBaselineKey(k)).Select(k =>
         {
             var points = records.Where(r => r.Values.TryGetValue(k, out var v) && double.IsFinite(v)).ToList();
             if (points.Count == 0) return (IReadOnlyList<string>)[k, "—", "—", "—"];

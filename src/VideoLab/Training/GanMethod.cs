@@ -12,7 +12,8 @@ namespace VideoLab.Training;
 /// generator step against both discriminators. Loss: <see cref="MoCoGanConfig.Loss"/> (non-saturating
 /// or hinge). Adam with β = (0.5, 0.999) as in DCGAN/MoCoGAN; the discriminators' learning rate is
 /// <see cref="MethodSettings.DiscriminatorLearningRate"/> (two time-scale update rule, Heusel et al. 2017)
-/// or the generator's. Weight decay, when set, is decoupled (AdamW).
+/// or the generator's. Weight decay, when set, is decoupled (AdamW) unless <see cref="MethodSettings.Optimizer"/> says Adam
+/// (MoCoGAN's own training adds it to the gradient: Adam, weight decay 1e-5; the <c>mocogan</c> recipe).
 /// </summary>
 public sealed class GanMethod : ITrainingMethod, ISampleMethod
 {
@@ -25,9 +26,9 @@ public sealed class GanMethod : ITrainingMethod, ISampleMethod
         this.model = model;
         generatorParameters = model.Generator.parameters().ToArray();
         discriminatorParameters = model.ImageDiscriminator.parameters().Concat(model.VideoDiscriminator.parameters()).ToArray();
-        generatorOptimizer = optim.AdamW(generatorParameters, settings.LearningRate, beta1: 0.5, beta2: 0.999, weight_decay: settings.WeightDecay);
-        discriminatorOptimizer = optim.AdamW(discriminatorParameters, settings.DiscriminatorLearningRate ?? settings.LearningRate,
-                                             beta1: 0.5, beta2: 0.999, weight_decay: settings.WeightDecay);
+        generatorOptimizer = settings.CreateOptimizer(generatorParameters, OptimizerKind.AdamW, defaultBeta1: 0.5);
+        discriminatorOptimizer = settings.CreateOptimizer(discriminatorParameters, OptimizerKind.AdamW,
+                                                          settings.DiscriminatorLearningRate ?? settings.LearningRate, defaultBeta1: 0.5);
         Modules = new Dictionary<string, nn.Module> { ["model"] = model };
         Optimizers = new Dictionary<string, optim.Optimizer> { ["generator"] = generatorOptimizer, ["discriminator"] = discriminatorOptimizer };
     }

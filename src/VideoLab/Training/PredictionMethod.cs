@@ -76,9 +76,10 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
 /// outputs), over the predicted frames for the others (<see cref="PredictionSettings.Loss"/>), plus TAU's
 /// <see cref="DifferentialDivergence"/> for <c>tau</c> (OpenSTL <c>methods/tau.py</c>).
 /// Recurrent models get the true frames with a probability decaying by <see cref="ScheduledSampling"/>.
-/// The optimiser is Adam, or AdamW when <see cref="MethodSettings.WeightDecay"/> is set.
+/// The optimiser is <see cref="MethodSettings.Optimizer"/>; by default Adam, or AdamW when <see cref="MethodSettings.WeightDecay"/> is set.
 /// Validation reports the loss over the predicted frames (no teacher forcing), the per-frame metrics averaged (<see cref="FrameMetrics.All"/>)
-/// and their per-horizon curves as <c>mse@1</c> … <c>mse@K</c> (the keys the horizon charts read).
+/// and their per-horizon curves as <c>mse@1</c> … <c>mse@K</c> (the keys the horizon charts read), and the same for the
+/// <see cref="Models.Baselines"/> on the same clips under <c>copy-last/</c> and <c>all-black/</c>.
 /// </summary>
 public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
 {
@@ -97,12 +98,13 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
         Settings = prediction ?? PredictionSettings.FromOptions(settings);
         Sampling = Settings.Sampling ?? new ScheduledSampling();
         DivergenceWeight = Settings.DivergenceWeight ?? DifferentialDivergence.DefaultWeight(model);
-        _optimizer = settings.WeightDecay > 0
-            ? optim.AdamW(model.parameters(), lr: settings.LearningRate, weight_decay: settings.WeightDecay)
-            : optim.Adam(model.parameters(), lr: settings.LearningRate);
+        _optimizer = settings.CreateOptimizer(model.parameters(), settings.WeightDecay > 0 ? OptimizerKind.AdamW : OptimizerKind.Adam);
         Modules = new Dictionary<string, nn.Module> { ["model"] = model };
         Optimizers = new Dictionary<string, optim.Optimizer> { ["optimizer"] = _optimizer };
     }
+
+    /// <summary>Copy-last-frame and all-black, scored beside the model at every validation.</summary>
+    static readonly IReadOnlyList<(string Name, nn.Module Model)> Baselines = Models.Baselines.Create();
 
     public PredictionSettings Settings { get; }
     public ScheduledSampling Sampling { get; }
@@ -152,14 +154,22 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
         var prediction = _predictor.Predict(input, horizon);  // (B, horizon, C, H, W), raw: FrameMetrics.All clamps where OpenSTL does
         CheckPrediction(prediction, future);
         var values = new Dictionary<string, double> { ["loss"] = nn.functional.mse_loss(prediction, future).item<float>() };
+        AddMetrics(values, "", prediction, future);
+        // The baselines on the same clips, so logs, galleries and tables show the model beside them ("copy-last/mse@3", …).
+        foreach (var (name, baseline) in Baselines)
+            AddMetrics(values, name + "/", ((IVideoPredictor)baseline).Predict(input, horizon), future);
+        return values;
+    }
+
+    /// <summary>The metrics of <see cref="FrameMetrics.All"/> averaged, and their per-horizon curves as "mse@1" … "mse@K" (k = 1: the first predicted frame), under <paramref name="prefix"/>.</summary>
+    static void AddMetrics(Dictionary<string, double> values, string prefix, Tensor prediction, Tensor future)
+    {
         foreach (var (name, frames) in FrameMetrics.All(prediction, future))  // each (B, horizon)
         {
-            values[name] = frames.mean().item<double>();
-            // The per-horizon curve, as "mse@1" … "mse@K" (k = 1: the first predicted frame), for the horizon charts.
+            values[prefix + name] = frames.mean().item<double>();
             var curve = frames.mean([0L]).cpu().data<double>().ToArray();  // (horizon)
-            for (int k = 0; k < curve.Length; k++) values[$"{name}@{k + 1}"] = curve[k];
+            for (int k = 0; k < curve.Length; k++) values[$"{prefix}{name}@{k + 1}"] = curve[k];
         }
-        return values;
     }
 
     /// <summary>"truth": the clips; "prediction": the same context followed by the predicted frames.</summary>

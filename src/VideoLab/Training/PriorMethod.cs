@@ -37,7 +37,7 @@ public sealed class PriorMethod : ITrainingMethod, ISampleMethod
         this.vqvae = vqvae;
         vqvae.eval();
         foreach (var p in vqvae.parameters()) p.requires_grad = false;
-        optimizer = optim.AdamW(prior.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        optimizer = settings.CreateOptimizer(prior.parameters(), OptimizerKind.AdamW);
         Modules = new Dictionary<string, nn.Module> { ["model"] = prior };
         Optimizers = new Dictionary<string, optim.Optimizer> { ["model"] = optimizer };
     }

@@ -15,8 +15,11 @@ namespace VideoLab.Training;
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Versions">Runtime report: device, TorchSharp and LibTorch versions, OS.</param>
 /// <param name="Created">When the run started (UTC).</param>
+/// <param name="Recipe">The training recipe the run followed, every value as used (command-line changes applied), with
+/// its name and source; null for runs started without one (notebooks, older runs).</param>
+/// <param name="BatchSize">Clips per training batch.</param>
 public sealed record RunConfig(ModelSpec? Model, DataSpec? Data, TrainerSettings Training, MethodSettings? Method,
-                               long Seed, RuntimeReport? Versions, DateTime Created)
+                               long Seed, RuntimeReport? Versions, DateTime Created, TrainingRecipe? Recipe = null, int? BatchSize = null)
 {
     /// <summary>config.json: the model config is embedded as a JSON object (not a string), so it reads naturally.</summary>
     public string ToJson()
@@ -30,6 +33,8 @@ public sealed record RunConfig(ModelSpec? Model, DataSpec? Data, TrainerSettings
             ["seed"] = Seed,
             ["versions"] = JsonSerializer.SerializeToNode(Versions, ModelRegistry.Json),
             ["created"] = Created,
+            ["batchSize"] = BatchSize,
+            ["recipe"] = JsonSerializer.SerializeToNode(Recipe, ModelRegistry.Json),
         };
         return o.ToJsonString(ModelRegistry.Json);
     }
@@ -45,7 +50,7 @@ public sealed record RunConfig(ModelSpec? Model, DataSpec? Data, TrainerSettings
         return new RunConfig(model, Get<DataSpec>("data"),
                              Get<TrainerSettings>("training") ?? throw new InvalidDataException("config.json has no \"training\" section."),
                              Get<MethodSettings>("method"), o["seed"]?.GetValue<long>() ?? 0, Get<RuntimeReport>("versions"),
-                             o["created"]?.GetValue<DateTime>() ?? default);
+                             o["created"]?.GetValue<DateTime>() ?? default, Get<TrainingRecipe>("recipe"), o["batchSize"]?.GetValue<int>());
     }
 }
 

@@ -36,6 +36,8 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
     public DataSpec? Data { get; init; }
     /// <summary>The method's settings (for config.json).</summary>
     public MethodSettings? MethodSettings { get; init; }
+    /// <summary>The training recipe this run follows (for config.json), with command-line changes applied.</summary>
+    public TrainingRecipe? Recipe { get; init; }
     /// <summary>A checkpoint to continue from (<c>checkpoints/last</c> of an earlier run).</summary>
     public string? ResumeFrom { get; init; }
 
@@ -61,8 +63,9 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
     public TrainingState State => _state;
 
     /// <summary>
-    /// Trains until the budget runs out, early stopping triggers or <paramref name="cancel"/> is signalled
-    /// (then it saves <c>last</c> and returns <see cref="StopReason.Cancelled"/>).
+    /// Trains until the budget runs out, early stopping triggers, or <paramref name="cancel"/> or the host's
+    /// <see cref="HostCancellation.Token"/> (a notebook cell's interrupt) is signalled (then it saves <c>last</c> and
+    /// returns <see cref="StopReason.Cancelled"/>).
     /// </summary>
     public TrainResult Fit(ClipLoader train, ClipLoader? validation = null, CancellationToken cancel = default)
     {
@@ -118,7 +121,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
                 }
                 if (Settings.CheckpointEvery > 0 && _state.Step % Settings.CheckpointEvery == 0) SaveLast();
 
-                stop ??= cancel.IsCancellationRequested ? StopReason.Cancelled : BudgetReached(Seconds());
+                stop ??= cancel.IsCancellationRequested || HostCancellation.Token.IsCancellationRequested ? StopReason.Cancelled : BudgetReached(Seconds());
                 if (stop is not null) break;
             }
             if (stop is null)
@@ -308,7 +311,7 @@ public sealed class Trainer(ITrainingMethod method, TrainerSettings settings)
         var configPath = Path.Combine(RunDirectory, RunFiles.Config);
         if (ResumeFrom is not null && File.Exists(configPath)) return;  // a resumed run keeps its original config and log
         File.Delete(Path.Combine(RunDirectory, RunFiles.Metrics));      // a new run starts a new log
-        var config = new RunConfig(Model, Data, Settings, MethodSettings, Settings.Seed, Lab.Report(), DateTime.UtcNow);
+        var config = new RunConfig(Model, Data, Settings, MethodSettings, Settings.Seed, Lab.Report(), DateTime.UtcNow, Recipe, train.BatchSize);
         AtomicFile.Write(configPath, stream =>
         {
             using var writer = new StreamWriter(stream, leaveOpen: true);

@@ -5,11 +5,17 @@ using static TorchSharp.torch;
 namespace VideoLab.Training;
 
 /// <summary>
-/// Trains a <see cref="VqVae"/> (van den Oord et al. 2017): minimises reconstruction MSE + β·commitment
+/// Trains a <see cref="VqVae"/> (van den Oord et al. 2017): minimises reconstruction MSE / data variance + β·commitment
 /// with AdamW; the codebook itself is learned by the quantiser's EMA update inside the training-mode
 /// forward pass (no gradient reaches it). Logs the codebook's health beside the losses: perplexity of
 /// the batch's codes, the fraction of codes alive (EMA count ≥ the restart threshold) and the number
 /// of codes restarted this step.
+/// <para>
+/// The data variance is the method option <c>data-variance</c>, 1 by default (the plain sum of the two losses, as the
+/// VQ-VAE paper writes it). VideoGPT (<c>videogpt/vqvae.py</c>) divides the reconstruction loss by 0.06, its estimate of
+/// the data's variance, which makes the commitment term about 17× weaker relative to reconstruction; the <c>videogpt</c>
+/// recipe sets it. The logged <c>reconstruction</c> is always the plain MSE.
+/// </para>
 /// </summary>
 public sealed class VqVaeMethod : ITrainingMethod, ISampleMethod
 {
@@ -19,10 +25,15 @@ public sealed class VqVaeMethod : ITrainingMethod, ISampleMethod
     public VqVaeMethod(VqVae model, MethodSettings settings)
     {
         this.model = model;
-        optimizer = optim.AdamW(model.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        DataVariance = settings.Option("data-variance") is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : 1.0;
+        if (!(DataVariance > 0)) throw new ArgumentException($"The VQ-VAE option data-variance must be positive, got {DataVariance}.");
+        optimizer = settings.CreateOptimizer(model.parameters(), OptimizerKind.AdamW);
         Modules = new Dictionary<string, nn.Module> { ["model"] = model };
         Optimizers = new Dictionary<string, optim.Optimizer> { ["model"] = optimizer };
     }
+
+    /// <summary>What the reconstruction loss is divided by in training (VideoGPT: 0.06).</summary>
+    public double DataVariance { get; }
 
     public IReadOnlyDictionary<string, nn.Module> Modules { get; }
     public IReadOnlyDictionary<string, optim.Optimizer> Optimizers { get; }
@@ -30,10 +41,12 @@ public sealed class VqVaeMethod : ITrainingMethod, ISampleMethod
     public IReadOnlyDictionary<string, double> TrainStep(Tensor batch, StepContext context)
     {
         var output = model.call(batch);
+        var loss = DataVariance == 1.0 ? output.Losses.Total : output.Losses.Reconstruction / DataVariance + output.Losses.Commitment;
         optimizer.zero_grad();
-        output.Losses.Total.backward();
+        loss.backward();
         context.ClipAndStep(optimizer, model.parameters());
         var metrics = Metrics(output);
+        metrics["loss"] = loss.item<float>();  // what was minimised (the plain sum when the data variance is 1)
         metrics["restarts"] = model.Quantizer.LastRestarts;
         return metrics;
     }

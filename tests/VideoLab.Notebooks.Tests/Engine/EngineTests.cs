@@ -103,7 +103,7 @@ public sealed class EngineTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task Interrupting_stops_a_cooperative_loop_and_abandons_a_blocking_one()
+    public async Task Interrupting_stops_a_cooperative_loop_and_wakes_a_blocking_wait()
     {
         var cooperative = fixture.Run("while (!CancellationToken.IsCancellationRequested) Thread.Sleep(10);\n\"finished\"");
         await Task.Delay(300);

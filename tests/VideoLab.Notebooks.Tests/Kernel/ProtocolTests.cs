@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NetMQ;
 using NetMQ.Sockets;
 using VideoLab.Notebooks.Engine;
+using VideoLab.Notebooks.Format;
 using VideoLab.Notebooks.Kernel;
 
 namespace VideoLab.Notebooks.Tests.Kernel;
@@ -17,7 +18,7 @@ public sealed class ProtocolTests : IAsyncLifetime
     readonly string _session = Guid.NewGuid().ToString("N");
     KernelServer _server = null!;
     Task _running = null!;
-    DealerSocket _shell = null!, _control = null!;
+    DealerSocket _shell = null!, _control = null!, _stdin = null!;
     SubscriberSocket _iopub = null!;
 
     public Task InitializeAsync()
@@ -34,7 +35,14 @@ public sealed class ProtocolTests : IAsyncLifetime
             catch (AddressAlreadyInUseException) when (attempt < 5) { }
         }
         _running = Task.Run(() => _server.RunAsync());
-        _shell = new DealerSocket(_connection.Address(_connection.ShellPort));
+        // As jupyter_client does: shell and stdin share one identity, so the kernel can address input requests.
+        var identity = System.Text.Encoding.ASCII.GetBytes(_session);
+        _shell = new DealerSocket();
+        _shell.Options.Identity = identity;
+        _shell.Connect(_connection.Address(_connection.ShellPort));
+        _stdin = new DealerSocket();
+        _stdin.Options.Identity = identity;
+        _stdin.Connect(_connection.Address(_connection.StdinPort));
         _control = new DealerSocket(_connection.Address(_connection.ControlPort));
         _iopub = new SubscriberSocket(_connection.Address(_connection.IopubPort));
         _iopub.SubscribeToAnyTopic();
@@ -66,7 +74,7 @@ public sealed class ProtocolTests : IAsyncLifetime
         Send(_control, "shutdown_request", new JsonObject { ["restart"] = false });
         Assert.Equal("shutdown_reply", Receive(_control, TimeSpan.FromSeconds(30))?.MessageType);
         await _running.WaitAsync(TimeSpan.FromSeconds(30));
-        foreach (var socket in new NetMQSocket[] { _shell, _control, _iopub }) { socket.Options.Linger = TimeSpan.Zero; socket.Dispose(); }
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub }) { socket.Options.Linger = TimeSpan.Zero; socket.Dispose(); }
         _server.Dispose();
     }
 
@@ -83,12 +91,18 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Null(Receive(_shell, TimeSpan.FromSeconds(1)));
 
         var request = Send(_shell, "kernel_info_request", new JsonObject());
+        var signed = request.ToFrames(_signer);
         var reply = Receive(_shell, TimeSpan.FromSeconds(30));
         Assert.NotNull(reply);
         Assert.Equal("kernel_info_reply", reply.MessageType);
         Assert.Equal("5.3", (string?)reply.Content["protocol_version"]);
         Assert.Equal("C#", (string?)reply.Content["language_info"]?["name"]);
         Assert.Equal((string?)request.Header["msg_id"], (string?)reply.ParentHeader["msg_id"]);
+        Assert.Contains(KernelInfo.LibraryPath, (string?)reply.Content["banner"]);  // which VideoLab build this kernel runs
+
+        // The same signed message again is a replay: ignored, as jupyter_client's digest history does.
+        SendFrames(_shell, signed);
+        Assert.Null(Receive(_shell, TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -110,7 +124,8 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Contains("WriteLine", completions.Content["matches"]!.AsArray().Select(m => (string?)m));
         Assert.Equal(8, (int?)completions.Content["cursor_start"]);
 
-        var loop = Send(_shell, "execute_request", Execute("Console.WriteLine(\"started\");\nwhile (!CancellationToken.IsCancellationRequested) Thread.Sleep(10);"));
+        // A tight loop that never looks at a token.
+        var loop = Send(_shell, "execute_request", Execute("Console.WriteLine(\"started\");\nlong spins = 0;\nwhile (true) spins++;"));
         // Interrupt once the cell is surely running: its first line has been published.
         while (Receive(_iopub, TimeSpan.FromSeconds(60)) is { } message)
             if (message.MessageType == "stream" && (string?)message.ParentHeader["msg_id"] == (string?)loop.Header["msg_id"]) break;
@@ -120,6 +135,73 @@ public sealed class ProtocolTests : IAsyncLifetime
         Assert.Equal("execute_reply", interrupted.MessageType);
         Assert.Equal("error", (string?)interrupted.Content["status"]);
         Assert.Equal(CellError.Interrupted, (string?)interrupted.Content["ename"]);
+    }
+
+    [Fact]
+    public void Run_all_stops_at_the_first_error_and_the_queued_requests_are_aborted()
+    {
+        var requests = new[] { "var before = 1;", "throw new InvalidOperationException(\"stop here\");", "var after = 2;", "after" }
+            .Select(code => Send(_shell, "execute_request", Execute(code))).ToList();
+        var replies = requests.Select(_ => Receive(_shell, TimeSpan.FromSeconds(60))!).ToList();
+        Assert.Equal(requests.Select(r => (string?)r.Header["msg_id"]), replies.Select(r => (string?)r.ParentHeader["msg_id"]));
+        Assert.Equal(["ok", "error", "aborted", "aborted"], replies.Select(r => (string?)r.Content["status"]));
+        var count = (int)replies[1].Content["execution_count"]!;
+
+        // Requests sent after the failure run again; the aborted ones took no execution count.
+        Send(_shell, "execute_request", Execute("before + 1"));
+        var next = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("ok", (string?)next.Content["status"]);
+        Assert.Equal(count + 1, (int?)next.Content["execution_count"]);
+
+        // stop_on_error = false (nbconvert --allow-errors): the cells after a failure run.
+        var tolerant = Execute("throw new InvalidOperationException(\"tolerated\");");
+        tolerant["stop_on_error"] = false;
+        Send(_shell, "execute_request", tolerant);
+        Send(_shell, "execute_request", Execute("before + 2"));
+        Assert.Equal("error", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
+        Assert.Equal("ok", (string?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["status"]);
+    }
+
+    [Fact]
+    public void Inspect_completion_kinds_history_silent_runs_and_input_go_over_the_wire()
+    {
+        Send(_shell, "inspect_request", new JsonObject { ["code"] = "Math.Sqrt(", ["cursor_pos"] = 10, ["detail_level"] = 0 });
+        var inspect = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("inspect_reply", inspect.MessageType);
+        Assert.Equal(true, (bool?)inspect.Content["found"]);
+        Assert.StartsWith("double Math.Sqrt(double d)", (string?)inspect.Content["data"]?["text/plain"]);
+        Assert.Contains("square root", (string?)inspect.Content["data"]?["text/markdown"]);
+
+        Send(_shell, "complete_request", new JsonObject { ["code"] = "Math.Sq", ["cursor_pos"] = 7 });
+        var types = Receive(_shell, TimeSpan.FromSeconds(30))!.Content["metadata"]!["_jupyter_types_experimental"]!.AsArray();
+        var sqrt = types.Single(t => (string?)t!["text"] == "Sqrt")!;
+        Assert.Equal(("function", 5, 7), ((string?)sqrt["type"], (int?)sqrt["start"], (int?)sqrt["end"]));
+
+        var stored = Send(_shell, "execute_request", Execute("var wire = 41;\nwire + 1"));
+        var count = (int)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["execution_count"]!;
+        var quiet = Execute("wire = 0;");
+        quiet["silent"] = true;
+        var silent = Send(_shell, "execute_request", quiet);
+        Assert.Equal(count, (int?)Receive(_shell, TimeSpan.FromSeconds(60))!.Content["execution_count"]);
+        // A silent run publishes nothing but its busy and idle status.
+        Assert.Equal(["status", "status"], DrainIopub((string)silent.Header["msg_id"]!).Select(m => m.MessageType));
+
+        Send(_shell, "history_request", new JsonObject { ["hist_access_type"] = "tail", ["n"] = 1, ["output"] = true, ["raw"] = true });
+        var history = Receive(_shell, TimeSpan.FromSeconds(30))!.Content["history"]!.AsArray();
+        var entry = Assert.Single(history)!.AsArray();  // [session, line, [input, output]]
+        Assert.Equal((1, count), ((int)entry[0]!, (int)entry[1]!));
+        Assert.Equal(["var wire = 41;\nwire + 1", "42"], entry[2]!.AsArray().Select(e => (string?)e));
+
+        // Console.ReadLine with allow_stdin: an input_request on stdin, answered by input_reply.
+        var reading = Execute("Console.Write(\"Steps? \");\nint.Parse(Console.ReadLine()!) * 2");
+        reading["allow_stdin"] = true;
+        Send(_shell, "execute_request", reading);
+        var ask = Receive(_stdin, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("input_request", ask.MessageType);
+        Assert.Equal("Steps? ", (string?)ask.Content["prompt"]);
+        Send(_stdin, "input_reply", new JsonObject { ["value"] = "21" });
+        var answered = Receive(_shell, TimeSpan.FromSeconds(60))!;
+        Assert.Equal("ok", (string?)answered.Content["status"]);
     }
 
     static JsonObject Execute(string code) => new()

@@ -70,7 +70,7 @@ public sealed partial class TutorialNotebookTests(TutorialNotebooksFixture fixtu
         Assert.True(Count(html, "class=\"vl-player\"") >= players, $"{name}: expected at least {players} animations, found {Count(html, "class=\"vl-player\"")}");
         Assert.True(Count(html, "<table") >= tables, $"{name}: expected at least {tables} tables, found {Count(html, "<table")}");
         if (grids + players > 0) Assert.Contains(html, h => h.Contains("data:image/png;base64,", StringComparison.Ordinal));
-        Assert.Contains(html, h => h.Contains(Plots.PlotlyJs.ScriptMarker, StringComparison.Ordinal));  // plotly.js inlined once, offline
+        Assert.Equal(1, Count(html, Plots.PlotlyJs.ScriptMarker));  // plotly.js inlined exactly once per notebook, offline
         var text = AllText(outputs);
         var missing = Named[name].Where(n => !text.Contains(n, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, $"{name}: outputs lack {string.Join(", ", missing.Select(m => $"\"{m}\""))}");

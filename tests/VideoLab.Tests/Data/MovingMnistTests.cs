@@ -1,4 +1,5 @@
 using VideoLab.Data;
+using VideoLab.Tests.References;
 
 namespace VideoLab.Tests.Data;
 
@@ -139,5 +140,29 @@ public class MovingMnistTests
         using var dir = new TempFolder();
         var missing = Assert.Throws<DataFileException>(() => DatasetCatalog.Open(new DataSpec("moving-mnist", dir.Path)));
         Assert.Contains("train-images-idx3-ubyte", missing.Message);
+    }
+
+    [Fact]
+    public void The_benchmark_peers_generator_draws_the_same_clips()
+    {
+        // bench/peers/moving_mnist.py ports MovingMnist and ClipRandom to Python so both sides of the benchmark train on
+        // the same fresh clips; clip i must be the same pixels in both.
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "VideoLab.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no repository root above the tests");
+        using var dir = new TempFolder();
+        var config = new MovingMnistConfig(Frames: 20, Size: 64, Digits: 2, Count: 5, Seed: 7);
+        DebianPython.Run("""
+            import sys; sys.path.insert(0, sys.argv[1])
+            import numpy as np, moving_mnist as m
+            digits = m.read_idx_images(sys.argv[2])
+            np.save(sys.argv[3], m.clips(digits, 7, 1000, 5))
+            """, Path.Combine(root, "bench", "peers"), IdxReaderTests.FashionTestImages, dir.File("peer.npy"));
+        using var peer = NpyTensor.Read(dir.File("peer.npy"));                       // uint8 (5, 20, 64, 64)
+        var data = Data(config);
+        for (int i = 0; i < 5; i++)
+        {
+            using var ours = (data.Clip(1000 + i) * 255).round().to(TorchSharp.torch.ScalarType.Byte).squeeze(1);  // (20, 64, 64)
+            Assert.True(ours.eq(peer[i]).all().item<bool>(), $"clip {1000 + i} differs between VideoLab and bench/peers/moving_mnist.py");
+        }
     }
 }

@@ -141,4 +141,21 @@ public class MoCoGanTests
         using var expected = nn.functional.conv2d(x, weight.detach() / exact, layer.parameters().First(p => p.dim() == 1).detach(), padding: [1, 1]);
         Assert.True(y.allclose(expected, rtol: 1e-3, atol: 1e-4));
     }
+
+    [Fact]
+    public void Spectral_norm_starts_from_warm_up_power_iterations_as_PyTorchs_parametrization()
+    {
+        // Before any forward pass σ already estimates the largest singular value of the initial weight: after 15 power
+        // iterations on random 32 × 256 matrices the error is ~1% on average (a random u alone: ~20%, up to 30-50%).
+        var errors = new List<double>();
+        for (int seed = 0; seed < 5; seed++)
+        {
+            manual_seed(seed);
+            using var layer = SpectralNormLayer.Conv2d(16, 32, 4, stride: 2, padding: 1);
+            var weight = layer.parameters().First(p => p.dim() == 4);          // (32, 16, 4, 4)
+            using var exact = linalg.svdvals(weight.detach().flatten(1)).max();
+            errors.Add(Math.Abs(layer.Sigma() - exact.item<float>()) / exact.item<float>());
+        }
+        Assert.True(errors.Max() < 0.10 && errors.Average() < 0.04, $"relative errors of σ: {string.Join(", ", errors.Select(e => e.ToString("F3")))}");
+    }
 }

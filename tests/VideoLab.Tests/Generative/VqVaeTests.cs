@@ -101,17 +101,26 @@ public class VqVaeTests
         Assert.DoesNotContain(vq.parameters(), p => p.grad is null);
     }
 
+    /// <summary>
+    /// Two colour clips <c>(2, 4, 3, 16, 16)</c> and a tiny VQ-VAE for them. Seed 2: clips the tiny VQ-VAE (32 codes) can
+    /// overfit; with the per-clip generator (ClipRandom) seed 1's clips changed, and some batches (seeds 0 and 1 now)
+    /// level off at a 70–80% drop within 200 steps.
+    /// </summary>
+    static (Tensor Batch, VqVae Model) ColourBatch()
+    {
+        var data = new BouncingShapes(new BouncingShapesConfig(Frames: 4, Size: 16, Count: 2, Seed: 2));
+        return (stack([data.GetClip(0), data.GetClip(1)]), new VqVae(Tiny with { Channels = 3, DownsampleH = 2, DownsampleW = 2 }));
+    }
+
     [Fact]
     public void Overfitting_one_batch_cuts_the_reconstruction_error_by_90_percent()
     {
         lock (SeedLock.Gate)
         {
             Lab.Seed(3);
-            // Two clips the tiny VQ-VAE (32 codes) can overfit: with the per-clip generator (ClipRandom) seed 1's clips
-            // changed, and some batches (seeds 0 and 1 now) level off at a 70–80% drop within the 200 steps.
-            var data = new BouncingShapes(new BouncingShapesConfig(Frames: 4, Size: 16, Count: 2, Seed: 2));
-            using var batch = stack([data.GetClip(0), data.GetClip(1)]);       // (2, 4, 3, 16, 16)
-            using var vq = new VqVae(Tiny with { Channels = 3, DownsampleH = 2, DownsampleW = 2 });
+            var (batch, vq) = ColourBatch();
+            using var _ = batch;
+            using var __ = vq;
             vq.train();
             var method = new VqVaeMethod(vq, new MethodSettings(LearningRate: 1e-2));
             var context = new StepContext(0, 0, null, null);
@@ -126,6 +135,24 @@ public class VqVaeTests
             }
             Assert.True(last <= 0.1 * first, $"reconstruction MSE {first:F5} → {last:F5} in {steps} steps: less than a 90% drop");
             Console.WriteLine($"VQ-VAE overfit: MSE {first:F5} → {last:F5} in {steps} steps");
+        }
+    }
+
+    [Fact]
+    public void VideoGPTs_data_variance_divides_the_reconstruction_loss_in_training()
+    {
+        lock (SeedLock.Gate)
+        {
+            Lab.Seed(5);
+            var (batch, vq) = ColourBatch();
+            using var _ = batch;
+            using var __ = vq;
+            var method = new VqVaeMethod(vq, new MethodSettings(Options: new Dictionary<string, string> { ["data-variance"] = "0.06" }));
+            Assert.Equal(0.06, method.DataVariance);
+            var values = method.TrainStep(batch, new StepContext(0, 0, null, null));
+            Assert.Equal(values["reconstruction"] / 0.06 + values["commitment"], values["loss"], 4);  // the logged reconstruction stays the plain MSE
+            Assert.Equal(1.0, new VqVaeMethod(vq, new MethodSettings()).DataVariance);
+            Assert.Throws<ArgumentException>(() => new VqVaeMethod(vq, new MethodSettings(Options: new Dictionary<string, string> { ["data-variance"] = "0" })));
         }
     }
 }

@@ -163,10 +163,40 @@ public class ChartTests
         Assert.Equal(1, Count(html, PlotlyJs.Code[..300]));  // the library itself, once
         Assert.DoesNotMatch(@"<script[^>]*\bsrc=", html);
 
-        // A notebook session: the second output relies on the first one's copy.
-        var session = HtmlAssets.Fresh();
-        Assert.Contains(PlotlyJs.ScriptMarker, LossCurves.Create(records).ToHtml(session));
+        // A notebook session: no output carries plotly.js itself (the engine keeps one copy in an output of its own),
+        // and each is asked for once until the engine takes it.
+        var session = HtmlAssets.ForNotebook();
         Assert.DoesNotContain(PlotlyJs.ScriptMarker, LossCurves.Create(records).ToHtml(session));
+        Assert.DoesNotContain(PlotlyJs.ScriptMarker, LossCurves.Create(records).ToHtml(session));
+        var pending = Assert.Single(session.TakePending());
+        Assert.Equal(PlotlyJs.AssetKey, pending.Key);
+        Assert.Contains(PlotlyJs.ScriptMarker, pending.Html());
+        Assert.Empty(session.TakePending());
+    }
+
+    [Fact]
+    public void A_chart_draws_at_once_when_plotly_is_loaded_and_waits_for_it_otherwise()
+    {
+        var html = PlotlyJs.ChartHtml(LossCurves.Create(TestRuns.Records(steps: 10, epochs: 1)).Chart);
+        Assert.Equal(1, Count(html, "Plotly.newPlot("));
+        Assert.Contains("if (window.Plotly) { run(); return; }", html);
+        Assert.Contains("window.videolabPlotlyQueue", html);
+        Assert.Contains("class=\"vl-chart-note\" hidden", html);
+        Assert.DoesNotMatch(@"renderPlotly_[0-9a-f]+\(\);", html);  // Plotly.NET's own immediate call is gone
+
+        // plotly.js runs with the page's AMD/CommonJS globals hidden, then draws the charts that queued.
+        var script = PlotlyJs.Script;
+        Assert.Contains("(function (define, module, exports) {", script);
+        Assert.Contains("window.videolabPlotlyQueue || []).splice(0).forEach", script);
+        Assert.DoesNotContain("</script", script[..^10], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_chart_describes_itself_in_one_line_of_text()
+    {
+        var chart = new ChartView(ChartLayout.Style(Plotly.NET.CSharp.Chart.Line<int, double, string>(new[] { 1, 2, 3 }, new[] { 0.5, 0.25, 0.125 }, Name: "train"),
+                                                    "loss", "step", "loss"));
+        Assert.Equal("Chart \"loss\": scatter \"train\" (3 points)", chart.ToString());
     }
 
     static int Count(string text, string part)

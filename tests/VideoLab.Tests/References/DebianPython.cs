@@ -13,14 +13,25 @@ static class DebianPython
     const string Interpreter = "/usr/bin/python3";
 
     /// <summary>Runs <paramref name="script"/> with <paramref name="args"/> (sys.argv[1:]); returns its stdout, or throws with its stderr.</summary>
-    public static string Run(string script, params string[] args)
+    public static string Run(string script, params string[] args) => Start(["-c", script, .. args]);
+
+    /// <summary>
+    /// Runs a script file of tests/VideoLab.Tests/References (copied beside the test assembly) with <paramref name="args"/>;
+    /// returns its stdout, or throws with its stderr.
+    /// </summary>
+    public static string RunFile(string scriptName, params string[] args)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "References", scriptName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Reference script {scriptName} is not beside the test assembly ({path}).", path);
+        return Start([path, .. args]);
+    }
+
+    static string Start(IEnumerable<string> arguments)
     {
         if (!File.Exists(Interpreter))
             throw new InvalidOperationException($"{Interpreter} not found: install Debian's python3 (tests/run installs tests/system-packages.txt).");
         var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         start.Environment["OMP_NUM_THREADS"] = "1";  // reference scripts are small; keep them off the test runner's cores
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -156,6 +156,21 @@ public class TrainerTests
             var result = cancelled.Fit(Loader(), cancel: cancel.Token);
             Assert.Equal((2L, StopReason.Cancelled), (result.Steps, result.Reason));
             Assert.Equal(2, Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(directory)).State.Step);
+
+            // The host's cancellation (a notebook cell's interrupt) stops it the same way, with no token passed.
+            var hosted = TrainingFixtures.TempDirectory();
+            using var host = new CancellationTokenSource();
+            var interrupted = new Trainer(Method(1), new TrainerSettings(Steps: 40, ValidateEvery: 0, CheckpointEvery: 0)) { RunDirectory = hosted };
+            interrupted.StepCompleted += r => { if (r.Step == 3) host.Cancel(); };
+            TrainResult stopped;
+            try
+            {
+                VideoLab.Runtime.HostCancellation.Set(host.Token);
+                stopped = interrupted.Fit(Loader());
+            }
+            finally { VideoLab.Runtime.HostCancellation.Set(CancellationToken.None); }
+            Assert.Equal((3L, StopReason.Cancelled), (stopped.Steps, stopped.Reason));
+            Assert.Equal(3, Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(hosted)).State.Step);
         }
     }
 
