@@ -18,8 +18,8 @@ namespace VideoLab.Tutorials;
 public static class Tutorial
 {
     /// <summary>
-    /// The mode in use, what it means and how to change it, then <see cref="Lab.Report"/>. It also carries plotly.js
-    /// and the page style, so that every later chart of the notebook finds them, even charts later replaced in place.
+    /// The mode in use, what it means and how to change it, then <see cref="Lab.Report"/>. It requires plotly.js and
+    /// the page style as shared assets: the notebook engine keeps one copy of plotly.js per notebook, wherever it is needed.
     /// </summary>
     public static IHtmlView Report()
     {
@@ -80,12 +80,12 @@ public static class Tutorial
     /// <param name="show">Receives the live view (loss chart and a status line) after every logged step.</param>
     /// <param name="label">Name in tables and legends; the model name when null.</param>
     /// <param name="sampling">Teacher-forcing schedule for recurrent models; null: the method's default.</param>
-    /// <param name="learningRate">Adam's (peak) learning rate.</param>
+    /// <param name="learningRate">Adam's (peak) learning rate; null: 2e-3 in cpu mode (short one-cycle runs of small models), else 1e-3.</param>
     /// <param name="config">A config of the model's type instead of this mode's; fitted to the data.</param>
     /// <param name="runName">Run directory name; the model name when null.</param>
     /// <param name="chartKeys">Logged values to chart live; null: every key containing "loss".</param>
     public static TutorialRun TrainPredictor(string model, TutorialData data, TrainerSettings budget, Action<IHtmlView>? show = null,
-                                             string? label = null, ScheduledSampling? sampling = null, double learningRate = 1e-3,
+                                             string? label = null, ScheduledSampling? sampling = null, double? learningRate = null,
                                              object? config = null, string? runName = null, IReadOnlyList<string>? chartKeys = null)
     {
         Lab.Seed(budget.Seed);
@@ -97,7 +97,7 @@ public static class Tutorial
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
             ["horizon"] = data.Horizon.ToString(CultureInfo.InvariantCulture),
         };
-        var settings = new MethodSettings(learningRate, Options: options);
+        var settings = new MethodSettings(learningRate ?? PerMode(ci: 1e-3, cpu: 2e-3, gpu: 1e-3), Options: options);
         var method = new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling));
         return Run(method, data, budget, runName ?? model, show, label ?? model, ModelSpec.Of(entry, fitted), settings,
                    validate: true, chartKeys, configure: null);
