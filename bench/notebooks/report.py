@@ -54,7 +54,10 @@ def read_results(path):
     if not os.path.exists(path):
         return []
     with open(path) as f:
-        return [json.loads(l) for l in f if l.strip()]
+        records = [json.loads(l) for l in f if l.strip()]
+    # A notebook run again (bench/notebooks/run NAME) appends its results: keep each name's latest.
+    latest = {r["name"]: r for r in records}
+    return list(latest.values())
 
 
 def fmt(v, digits=3):

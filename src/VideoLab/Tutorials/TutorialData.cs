@@ -9,7 +9,7 @@ namespace VideoLab.Tutorials;
 /// <list type="bullet">
 /// <item>gpu: Moving MNIST 10 → 10 (64×64, the standard protocol) when MNIST digits are found under <c>data/mnist</c>,
 /// otherwise the built-in bouncing shapes at 64×64;</item>
-/// <item>cpu: bouncing shapes at 32×32, 5 → 5, enough clips for a few thousand steps of batch 16;</item>
+/// <item>cpu: bouncing shapes at 32×32, 5 → 5, fresh training clips every epoch;</item>
 /// <item>ci: the same clips as cpu mode, few of them, so that a notebook runs in seconds on two CPU cores.</item>
 /// </list>
 /// </summary>
