@@ -58,7 +58,7 @@ public sealed record BadVideo(string Path, string Reason);
 /// decoded on demand by <see cref="VideoReader"/>. Clip i is a pure function of the folder's contents, the
 /// config and i (video i / ClipsPerVideo, start from <see cref="ClipStart"/>), like the generated datasets.
 /// </summary>
-public sealed class VideoFolder : IClipDataset
+public sealed class VideoFolder : ILabelledClipDataset
 {
     readonly List<VideoEntry> _videos = [];
     readonly FFmpegBinaries _tools;

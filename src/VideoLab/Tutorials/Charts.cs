@@ -1,4 +1,5 @@
 using Plotly.NET;
+using VideoLab.Metrics;
 using VideoLab.Plots;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -45,6 +46,47 @@ public static class Charts
             return (centres, counts.Select(c => c / Math.Max(1, p.Value.Length)).ToArray());
         });
         return Lines(title, "pixel value", "fraction of pixels", series, logY: logY);
+    }
+
+    /// <summary>Points, one marker trace per entry of <paramref name="series"/> (name → x and y values), on equal axes when <paramref name="square"/>.</summary>
+    public static ChartView Scatter(string title, string xTitle, string yTitle, IReadOnlyDictionary<string, (double[] X, double[] Y)> series,
+                                    bool square = true, int width = 520, int height = 480)
+    {
+        if (series.Count == 0) throw new ArgumentException($"{title}: no series to plot.");
+        var traces = series.Select(p => Chart.Scatter<double, double, string>(p.Value.X, p.Value.Y, StyleParam.Mode.Markers, Name: p.Key,
+                                                                               MarkerSymbol: StyleParam.MarkerSymbol.Circle, UseDefaults: false));
+        var chart = ChartLayout.Style(Chart.Combine(traces), title, xTitle, yTitle, false, width, height);
+        if (square)
+            chart = ChartLayout.With(chart, "yaxis", new Dictionary<string, object>
+            {
+                ["title"] = new Dictionary<string, object> { ["text"] = yTitle }, ["scaleanchor"] = "x", ["scaleratio"] = 1,
+            });
+        return new ChartView(chart);
+    }
+
+    /// <summary>
+    /// A confusion matrix as a heatmap: true classes down, predicted classes across, each cell labelled with its count,
+    /// and the accuracy in the title.
+    /// </summary>
+    public static ChartView Confusion(ConfusionMatrix matrix, string title, int size = 360)
+    {
+        int k = matrix.Classes.Count;
+        var z = Enumerable.Range(0, k).Select(t => Enumerable.Range(0, k).Select(p => (double)matrix.Counts[t, p]).ToArray()).ToArray();
+        var chart = Chart.Heatmap<double, string, string, string>(z, X: matrix.Classes.ToArray(), Y: matrix.Classes.ToArray(),
+                                                                ReverseYAxis: true, UseDefaults: false);
+        double max = Math.Max(1, z.Max(r => r.Max()));
+        var labels = Enumerable.Range(0, k).SelectMany(t => Enumerable.Range(0, k).Select(p => new Dictionary<string, object>
+        {
+            ["x"] = matrix.Classes[p], ["y"] = matrix.Classes[t], ["text"] = matrix.Counts[t, p].ToString(), ["showarrow"] = false,
+            ["font"] = new Dictionary<string, object> { ["color"] = matrix.Counts[t, p] > max / 2 ? "white" : "black" },
+        })).ToArray();
+        chart = ChartLayout.With(ChartLayout.Style(chart, $"{title}: accuracy {matrix.Accuracy:P0}", "predicted class", "true class",
+                                                   false, size + 120, size), "annotations", labels);
+        chart = ChartLayout.With(chart, "yaxis", new Dictionary<string, object>
+        {
+            ["title"] = new Dictionary<string, object> { ["text"] = "true class" }, ["autorange"] = "reversed",
+        });
+        return new ChartView(chart);
     }
 
     /// <summary>A heatmap of <paramref name="values"/> (rows top to bottom, as an image).</summary>

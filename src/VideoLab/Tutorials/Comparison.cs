@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using VideoLab.Display;
 using VideoLab.Metrics;
 using VideoLab.Models;
@@ -76,9 +77,13 @@ public sealed class Comparison
         return new Comparison(scores);
     }
 
-    /// <summary>The scores of <paramref name="runs"/> (and any extra models such as baselines) on <paramref name="clips"/>.</summary>
-    public static Comparison Evaluate(IEnumerable<TutorialRun> runs, Tensor clips, int context, int horizon, params (string Label, nn.Module Model)[] extra) =>
-        Evaluate(runs.Select(r => (r.Label, r.Model)).Concat(extra), clips, context, horizon);
+    /// <summary>
+    /// The scores of <paramref name="runs"/> and of any <paramref name="extra"/> models, such as the baselines
+    /// (<c>Baselines.Create()</c>), on <paramref name="clips"/>.
+    /// </summary>
+    public static Comparison Evaluate(IEnumerable<TutorialRun> runs, Tensor clips, int context, int horizon,
+                                      IEnumerable<(string Label, nn.Module Model)>? extra = null) =>
+        Evaluate(runs.Select(r => (r.Label, r.Model)).Concat(extra ?? []), clips, context, horizon);
 
     /// <summary>
     /// The metric table: MSE, MAE, PSNR, SSIM (mean ± standard error over clips when <paramref name="withErrors"/>),
@@ -120,6 +125,59 @@ public sealed class Comparison
     /// <summary>Both per-horizon charts of the notebooks, MSE and SSIM, side by side.</summary>
     public IHtmlView HorizonCharts(int? trainedHorizon = null) =>
         Scores.All(s => s.Curves.ContainsKey("ssim")) ? HtmlBlocks.Row(Horizon("mse", trainedHorizon), Horizon("ssim", trainedHorizon)) : Horizon("mse", trainedHorizon);
+
+    /// <summary>
+    /// Checks the claim every prediction notebook makes: each model beats every baseline, by at least
+    /// <paramref name="mseMargin"/> on MSE (relative: 0.1 = 10% below the best baseline) and <paramref name="ssimMargin"/>
+    /// on SSIM (absolute, above the best baseline). Shows one row per model with its margins and ✓ or ✗, and records
+    /// the scores under <paramref name="name"/> in <see cref="TutorialResults"/>.
+    /// </summary>
+    public IHtmlView Verdict(string name, double mseMargin, double ssimMargin, IReadOnlyList<string>? baselines = null)
+    {
+        var baselineLabels = baselines ?? [Baselines.CopyLast, Baselines.AllBlack];
+        var reference = Scores.Where(s => baselineLabels.Contains(s.Label)).ToList();
+        if (reference.Count == 0)
+            throw new ArgumentException($"Verdict '{name}': none of the baselines {string.Join(", ", baselineLabels)} was evaluated; " +
+                                        "pass them to Comparison.Evaluate (e.g. Baselines.Create()).");
+        bool hasSsim = Scores.All(s => s.Means.ContainsKey("ssim"));
+        double bestMse = reference.Min(s => s.Means["mse"]);
+        double bestSsim = hasSsim ? reference.Max(s => s.Means["ssim"]) : double.NaN;
+        var models = Scores.Where(s => !baselineLabels.Contains(s.Label)).ToList();
+        var rows = new List<IReadOnlyList<string>>();
+        var json = new JsonObject();
+        int passed = 0;
+        foreach (var m in models)
+        {
+            double mseGain = 1 - m.Means["mse"] / bestMse;                  // fraction below the best baseline
+            double ssimGain = hasSsim ? m.Means["ssim"] - bestSsim : double.NaN;
+            bool pass = mseGain >= mseMargin && (!hasSsim || ssimGain >= ssimMargin);
+            if (pass) passed++;
+            rows.Add([m.Label, Format(m.Means["mse"]), $"{mseGain:+0.0%;-0.0%}", hasSsim ? Format(m.Means["ssim"]) : "–",
+                      hasSsim ? ssimGain.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "–", pass ? "✓" : "✗"]);
+            json[m.Label] = Values(m, pass);
+        }
+        foreach (var b in reference) json[b.Label] = Values(b, null);
+        TutorialResults.Record(name, new JsonObject
+        {
+            ["clips"] = Scores.FirstOrDefault()?.Clips ?? 0, ["mse_margin"] = mseMargin, ["ssim_margin"] = ssimMargin,
+            ["baselines"] = new JsonArray([.. baselineLabels.Select(l => (JsonNode)JsonValue.Create(l)!)]),
+            ["passed"] = passed, ["models"] = models.Count, ["scores"] = json,
+        });
+        string best = $"the best baseline: MSE {Format(bestMse)}" + (hasSsim ? $", SSIM {Format(bestSsim)}" : "");
+        return HtmlBlocks.Stack(
+        [
+            HtmlBlocks.Table(["model", "MSE ↓", "MSE below the best baseline", "SSIM ↑", "SSIM above the best baseline", $"≥ {mseMargin:P0} and ≥ {ssimMargin:0.00#}"], rows),
+            HtmlBlocks.Paragraph($"{passed} of {models.Count} models beat every baseline ({string.Join(", ", baselineLabels)}) by the margins; {best}."),
+        ]);
+
+        static JsonObject Values(ModelScore score, bool? pass)
+        {
+            var o = new JsonObject { ["parameters"] = score.Parameters };
+            foreach (var (metric, value) in score.Means) o[metric] = double.IsFinite(value) ? value : null;
+            if (pass is bool p) o["pass"] = p;
+            return o;
+        }
+    }
 
     /// <summary><see cref="FrameMetrics.All"/> (OpenSTL's rules), with a frame reproduced exactly counted as 100 dB, not +∞.</summary>
     internal static IReadOnlyDictionary<string, Tensor> Metrics(Tensor prediction, Tensor truth) =>

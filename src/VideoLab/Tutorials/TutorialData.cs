@@ -5,10 +5,13 @@ using static TorchSharp.torch;
 namespace VideoLab.Tutorials;
 
 /// <summary>
-/// The data every tutorial notebook trains and tests on, chosen the same way in each: Moving MNIST 10 → 10
-/// (64×64, the standard protocol) when MNIST digits are found under <c>data/mnist</c>, otherwise the built-in
-/// bouncing shapes at 64×64. In quick mode (<see cref="Lab.Quick"/>) always bouncing shapes at 32×32,
-/// 5 → 5, with few clips, so that a notebook trains in seconds on two CPU cores.
+/// The data every tutorial notebook trains and tests on, chosen the same way in each, by <see cref="Lab.Mode"/>:
+/// <list type="bullet">
+/// <item>gpu: Moving MNIST 10 → 10 (64×64, the standard protocol) when MNIST digits are found under <c>data/mnist</c>,
+/// otherwise the built-in bouncing shapes at 64×64;</item>
+/// <item>cpu: bouncing shapes at 32×32, 5 → 5, fresh training clips every epoch;</item>
+/// <item>ci: the same clips as cpu mode, few of them, so that a notebook runs in seconds on two CPU cores.</item>
+/// </list>
 /// </summary>
 /// <param name="Name">Dataset name as <see cref="DatasetCatalog"/> knows it.</param>
 /// <param name="Train">Training clips.</param>
@@ -25,17 +28,20 @@ public sealed record TutorialData(string Name, IClipDataset Train, IClipDataset 
     /// <summary>Clip shape <c>(T, C, H, W)</c>.</summary>
     public ClipShape Shape => Train.Shape;
 
-    /// <summary>Opens the tutorial data for quick mode or the full setting (default: <see cref="Lab.Quick"/>).</summary>
-    /// <param name="quick">Quick mode; null reads <see cref="Lab.Quick"/>.</param>
-    /// <param name="frames">Frames per clip in the full setting (20 = 10 → 10); quick mode uses 10 (5 → 5).</param>
-    public static TutorialData Open(bool? quick = null, int frames = 20)
+    /// <summary>Opens the tutorial data of <paramref name="mode"/> (default: <see cref="Lab.Mode"/>).</summary>
+    /// <param name="mode">The mode; null reads <see cref="Lab.Mode"/>.</param>
+    /// <param name="frames">Frames per clip in gpu mode (20 = 10 → 10); ci and cpu mode use 10 (5 → 5).</param>
+    public static TutorialData Open(LabMode? mode = null, int frames = 20)
     {
-        if (quick ?? Lab.Quick)
+        var chosen = mode ?? Lab.Mode;
+        if (chosen != LabMode.Gpu)
         {
-            var spec = new DataSpec("shapes", Frames: 10, Size: 32, Count: 512, Seed: TrainSeed);
-            var testSpec = spec with { Count = 32, Seed = TestSeed };
+            bool ci = chosen == LabMode.Ci;
+            var spec = new DataSpec("shapes", Frames: 10, Size: 32, Count: ci ? 512 : 8_192, Seed: TrainSeed);
+            var testSpec = spec with { Count = ci ? 32 : 256, Seed = TestSeed };
             return new("shapes", DatasetCatalog.Open(spec), DatasetCatalog.Open(testSpec), 5, 5,
-                       "quick mode: built-in bouncing shapes, 32×32, 5 → 5, 512 training and 32 test clips", testSpec);
+                       $"{chosen.ToString().ToLowerInvariant()} mode: built-in bouncing shapes, 32×32, 5 → 5, " +
+                       $"{spec.Count:N0} training and {testSpec.Count} test clips", testSpec);
         }
         if (TutorialPaths.FindMnist() is { } mnist)
         {

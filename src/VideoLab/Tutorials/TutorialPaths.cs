@@ -12,6 +12,15 @@ public static class TutorialPaths
     /// <summary>The runs folder: <c>$VIDEOLAB_RUNS</c>, else <c>runs</c> in the current folder.</summary>
     public static string RunsRoot => Environment.GetEnvironmentVariable(RunsVariable) is { Length: > 0 } r ? r : "runs";
 
+    /// <summary>
+    /// The folder of the current mode's runs, <c>runs/ci</c>, <c>runs/cpu</c> or <c>runs/gpu</c>: a mode only ever reloads
+    /// runs of its own sizes and budgets (ci and cpu train on clips of the same shape).
+    /// </summary>
+    public static string ModeRoot => Path.Combine(RunsRoot, Runtime.Lab.Mode.ToString().ToLowerInvariant());
+
+    /// <summary>The run directory of <paramref name="runName"/> in the current mode.</summary>
+    public static string RunDirectory(string runName) => Path.Combine(ModeRoot, runName);
+
     /// <summary>The first <c>data/&lt;relative&gt;</c> that exists in the current folder or a parent, or null.</summary>
     public static string? FindData(string relative)
     {

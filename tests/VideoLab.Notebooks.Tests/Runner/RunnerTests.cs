@@ -91,7 +91,7 @@ public sealed class RunnerTests
     public async Task The_cli_runs_notebooks_in_quick_mode_and_exits_non_zero_naming_the_failed_cell()
     {
         var folder = TestPaths.TempFolder("cli");
-        var good = WriteNotebook(folder, "good", ("code", "Environment.GetEnvironmentVariable(\"VIDEOLAB_QUICK\")"));
+        var good = WriteNotebook(folder, "good", ("code", "Environment.GetEnvironmentVariable(\"VIDEOLAB_MODE\")"));
         var bad = WriteNotebook(folder, "bad", ("code", "1 +"));
         var outDir = Path.Combine(folder, "out");
 
@@ -102,7 +102,7 @@ public sealed class RunnerTests
         Assert.Matches(@"bad\.ipynb: cell 1 \(id \w+\), line 1: CompilationError: .*CS1733", result.Stderr);
         Assert.Contains("FAILED (1 cell) " + bad, result.Stdout);
         var executed = Notebook.Load(Path.Combine(outDir, "good.ipynb"));
-        Assert.Equal("1", Notebook.Text(executed.Cells[0].Outputs.Single()!["data"]!["text/plain"]));
+        Assert.Equal("ci", Notebook.Text(executed.Cells[0].Outputs.Single()!["data"]!["text/plain"]));  // --quick is --mode ci
         Assert.True(File.Exists(Path.Combine(outDir, "good.html")));
         await Processes.AssertValidNotebook(Path.Combine(outDir, "bad.ipynb"));
     }

@@ -24,7 +24,7 @@ public sealed class TutorialJupyterTests
                 ["JUPYTER_PATH"] = Path.Combine(prefix, "share", "jupyter"),
                 ["JUPYTER_RUNTIME_DIR"] = Path.Combine(folder, "runtime"),
                 ["JUPYTER_PLATFORM_DIRS"] = "1",
-                ["VIDEOLAB_QUICK"] = "1",
+                ["VIDEOLAB_MODE"] = "ci",
             },
             notebooks);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -37,6 +37,6 @@ public sealed class TutorialJupyterTests
         Assert.Contains("class=\"vl-player\"", html);
         Assert.Contains("class=\"vl-grid", html);
         Assert.Contains("class=\"vl-chart", html);
-        Assert.Contains("quick mode: on", html);
+        Assert.Contains("mode: ci", html);
     }
 }

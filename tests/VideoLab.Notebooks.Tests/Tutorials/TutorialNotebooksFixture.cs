@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace VideoLab.Notebooks.Tests.Tutorials;
 
 /// <summary>
-/// Runs the seven tutorial notebooks once, in order, in quick mode, in this process through the headless runner
+/// Runs the seven tutorial notebooks once, in order, in ci mode, in this process through the headless runner
 /// (the same engine as the kernel), with their runs in a temporary folder so that 07 reuses 02–06's as it would
 /// for a user. Each test then checks one executed notebook. Torch runs on one thread meanwhile: the quick models are
 /// so small that intra-op threads only add synchronisation (measured: 02 and 03 ran 3–5× faster on one thread on a busy
@@ -21,11 +21,14 @@ public sealed class TutorialNotebooksFixture(IMessageSink diagnostics) : IAsyncL
     public Dictionary<string, NotebookRun> Runs { get; } = [];
     public string OutputFolder { get; } = TestPaths.TempFolder("tutorials");
 
+    /// <summary>What the notebooks recorded with <c>TutorialResults</c> (their verdicts and statistics), one JSON object per line.</summary>
+    public string ResultsFile => Path.Combine(OutputFolder, "runs", "ci", "results.jsonl");
+
     public async Task InitializeAsync()
     {
-        var previousQuick = Environment.GetEnvironmentVariable(Lab.QuickVariable);
+        var previousMode = Environment.GetEnvironmentVariable(Lab.ModeVariable);
         var previousRuns = Environment.GetEnvironmentVariable(TutorialPaths.RunsVariable);
-        Environment.SetEnvironmentVariable(Lab.QuickVariable, "1");
+        Environment.SetEnvironmentVariable(Lab.ModeVariable, "ci");
         Environment.SetEnvironmentVariable(TutorialPaths.RunsVariable, Path.Combine(OutputFolder, "runs"));
         int threads = torch.get_num_threads();
         torch.set_num_threads(1);
@@ -43,7 +46,7 @@ public sealed class TutorialNotebooksFixture(IMessageSink diagnostics) : IAsyncL
         finally
         {
             torch.set_num_threads(threads);
-            Environment.SetEnvironmentVariable(Lab.QuickVariable, previousQuick);
+            Environment.SetEnvironmentVariable(Lab.ModeVariable, previousMode);
             Environment.SetEnvironmentVariable(TutorialPaths.RunsVariable, previousRuns);
         }
     }

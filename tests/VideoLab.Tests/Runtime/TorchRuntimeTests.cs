@@ -48,4 +48,19 @@ public class TorchRuntimeTests
     [InlineData(null, false), InlineData("", false), InlineData("0", false), InlineData("no", false)]
     public void Quick_mode_reads_the_usual_spellings(string? value, bool expected) =>
         Assert.Equal(expected, Lab.IsOn(value));
+
+    [Theory]
+    [InlineData("ci", LabMode.Ci), InlineData(" CPU ", LabMode.Cpu), InlineData("Gpu", LabMode.Gpu), InlineData("", null), InlineData(null, null)]
+    public void The_mode_reads_ci_cpu_and_gpu(string? value, LabMode? expected) =>
+        Assert.Equal(expected, Lab.ParseMode(value));
+
+    [Fact]
+    public void An_unknown_mode_is_an_error_that_names_the_choices()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Lab.ParseMode("fast", Lab.ModeVariable));
+        Assert.Contains("VIDEOLAB_MODE is 'fast'; expected ci, cpu or gpu", e.Message);
+        Assert.Equal(cuda.is_available() ? LabMode.Gpu : LabMode.Cpu,
+                     Environment.GetEnvironmentVariable(Lab.ModeVariable) is null && Environment.GetEnvironmentVariable(Lab.QuickVariable) is null
+                         ? Lab.DefaultMode : cuda.is_available() ? LabMode.Gpu : LabMode.Cpu);  // without a variable: cpu unless CUDA is visible
+    }
 }
