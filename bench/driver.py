@@ -164,9 +164,33 @@ def interleaved(verb, opts, reps, threads):
     return runs, ratios, params["videolab"], loads
 
 
-def section_throughput(profile, emit=lambda rows: None):
+# The CPU's practical single-precision peak: an N x N by N x N float32 product (2 N^3 FLOP), timed on both sides at the
+# throughput section's thread count (LibTorch's oneMKL against PyTorch 1.13's OpenBLAS); the faster is the machine's.
+MATMUL_SIZE = 1024
+
+
+def matmul_peak(s, threads):
+    opts = dict(op="matmul", size=MATMUL_SIZE, batch=1, backward=0, warmup=3, steps=20)
+    runs, ratios, _, loads = interleaved("op-speed", opts, s["reps"], threads)
+    flop = 2 * MATMUL_SIZE ** 3
+    gflops = {side: spread([flop / x / 1e9 for x in runs[side]]) for side in runs}
+    print(f"matmul {MATMUL_SIZE}: VideoLab {gflops['videolab']['median']:.1f} GFLOP/s, "
+          f"PyTorch {gflops['pytorch']['median']:.1f} GFLOP/s", flush=True)
+    return dict(size=MATMUL_SIZE, threads=threads, videolab_gflops=gflops["videolab"], pytorch_gflops=gflops["pytorch"],
+                load_1min=loads)
+
+
+def achieved_gflops(verb, macs_per_clip, clips_per_s):
+    """FLOP/s a step achieves: 2 FLOP per multiply-add; a training step counted as 3 forward passes (the backward pass
+    computes gradients for inputs and weights, each about one forward's work), the usual convention."""
+    passes = 3 if verb == "train-speed" else 1
+    return 2 * macs_per_clip * passes * clips_per_s / 1e9
+
+
+def section_throughput(profile, emit=lambda rows: None, peak=None):
     s, threads = profile["throughput"], profile["threads"]
     rows = []
+    peak = peak or matmul_peak(s, threads)
     for model, change in THROUGHPUT_MODELS:
         name = change.get("name", model)
         if ONLY_MODELS and name not in ONLY_MODELS:
@@ -174,6 +198,9 @@ def section_throughput(profile, emit=lambda rows: None):
         opts = dict(model=model, batch=s["batch"], layers=s["layers"], hidden=s["hidden"], kernel=s["kernel"],
                     patch=s["patch"], warmup=s["warmup"], steps=s["steps"])
         opts.update({k: v for k, v in change.items() if k != "name"})
+        # Multiply-adds of one clip's forward pass at this row's size, from the peer's hooks (convolutions and linear
+        # layers). MoCoGAN's count is one generator pass only, so its training step has no FLOP/s figure.
+        macs = call("pytorch", "size", opts, 1)["flops"]
         for verb in ("train-speed", "infer-speed"):
             runs, ratios, params, loads = interleaved(verb, opts, s["reps"], threads)
             row = dict(name=name, model=model, verb=verb, params=params, batch=s["batch"],
@@ -182,7 +209,11 @@ def section_throughput(profile, emit=lambda rows: None):
                        pytorch_per_s=spread([1 / x for x in runs["pytorch"]]),
                        videolab_clips_per_s=spread([s["batch"] / x for x in runs["videolab"]]),
                        pytorch_clips_per_s=spread([s["batch"] / x for x in runs["pytorch"]]),
-                       ratio=spread(ratios), load_1min=loads, options=opts)
+                       ratio=spread(ratios), load_1min=loads, options=opts, macs_per_clip=macs)
+            if not (model == "mocogan" and verb == "train-speed"):
+                row["videolab_gflops"] = achieved_gflops(verb, macs, row["videolab_clips_per_s"]["median"])
+                row["pytorch_gflops"] = achieved_gflops(verb, macs, row["pytorch_clips_per_s"]["median"])
+                row["peak_gflops"] = max(peak["videolab_gflops"]["median"], peak["pytorch_gflops"]["median"])
             rows.append(row)
             print(f"{verb} {name}: VideoLab {row['videolab_per_s']['median']:.3f}/s, PyTorch "
                   f"{row['pytorch_per_s']['median']:.3f}/s, ratio {row['ratio']['median']:.2f} "
@@ -418,8 +449,13 @@ def markdown(r):
                 f"{t['reps']} repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} "
                 f"warm-up + {t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
                 "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
-                "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio |",
-                "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+                "Achieved GFLOP/s: 2 FLOP per multiply-add of one clip's forward pass (the peer's hooks on convolutions and "
+                "linear layers; attention's own products and elementwise work not counted) times clips/s, a training step "
+                "counted as three forward passes; % of peak against the faster side's float32 matrix product "
+                "(see the line under the table), measured in the same run at the same thread count.", "",
+                "| model | size | params | measure | VideoLab steps/s | PyTorch steps/s | VideoLab clips/s | PyTorch clips/s | ratio "
+                "| GFLOP/s VideoLab / PyTorch | % of peak |",
+                "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         f = lambda s, d=3: spread_cell(s, d)
         order = [change.get("name", m) for m, change in THROUGHPUT_MODELS]
         by_order = lambda x: (order.index(x.get("name", x["model"])) if x.get("name", x["model"]) in order else len(order),
@@ -430,7 +466,13 @@ def markdown(r):
             o = x.get("options", {})
             size = size_label(x["model"], o)
             out.append(f"| {x['model']} | {size}, batch {x['batch']} | {x['params'] / 1e6:.2f}M | {what} | {f(x['videolab_per_s'])} | {f(x['pytorch_per_s'])} "
-                       f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} |")
+                       f"| {f(x['videolab_clips_per_s'], 2)} | {f(x['pytorch_clips_per_s'], 2)} | {f(x['ratio'], 2)} "
+                       + (f"| {x['videolab_gflops']:.1f} / {x['pytorch_gflops']:.1f} | {100 * x['videolab_gflops'] / x['peak_gflops']:.0f}% |"
+                          if "videolab_gflops" in x else "| - | - |"))
+        if "matmul_peak" in r:
+            m = r["matmul_peak"]
+            out += ["", f"Float32 matrix product {m['size']}x{m['size']} at {m['threads']} threads: VideoLab (LibTorch, oneMKL) "
+                        f"{f(m['videolab_gflops'], 1)} GFLOP/s, PyTorch 1.13 (OpenBLAS) {f(m['pytorch_gflops'], 1)} GFLOP/s."]
         loads = [l for x in r["throughput"] for l in x["load_1min"]]
         out += ["", f"1-minute load average during these runs: {min(loads)}-{max(loads)} (2 cores).", ""]
     if "kernels" in r:
@@ -594,7 +636,11 @@ def main():
             def emit(rows, name=name, kept=kept):
                 results[name] = kept + rows
                 write(results, path)
-            results[name] = kept + sections[name](profile, emit)
+            if name == "throughput":
+                results["matmul_peak"] = matmul_peak(profile["throughput"], profile["threads"])
+                results[name] = kept + section_throughput(profile, emit, results["matmul_peak"])
+            else:
+                results[name] = kept + sections[name](profile, emit)
         else:
             results[name] = sections[name](profile)
         results.setdefault("timings", {})[name] = dict(seconds=round(time.time() - started, 1),

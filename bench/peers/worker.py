@@ -245,8 +245,23 @@ def check(a, device):
             "max_abs_diff": (output - expected).abs().max().item(), "max_abs_output": expected.abs().max().item()}
 
 
+def matmul_speed(a, device):
+    """--op matmul: a (size x size) @ (size x size) float32 product, the CPU's practical single-precision peak."""
+    x, y = torch.rand(a.size, a.size, device=device), torch.rand(a.size, a.size, device=device)
+    seconds = []
+    for i in range(a.warmup + a.steps):
+        start = time.perf_counter()
+        torch.mm(x, y)
+        sync(device)
+        if i >= a.warmup:
+            seconds.append(time.perf_counter() - start)
+    return {"params": 0, "batch": 1, "seconds": seconds}
+
+
 def op_speed(a, device):
     """One layer alone, timed, as the C# worker's OpSpeed: the kernels without the model around them."""
+    if a.op == "matmul":
+        return matmul_speed(a, device)
     layer = {"conv2d": lambda: torch.nn.Conv2d(a.cin, a.cout, a.kernel, padding=a.dilation * (a.kernel // 2),
                                                dilation=a.dilation, groups=a.groups),
              "conv3d": lambda: torch.nn.Conv3d(a.cin, a.cout, a.kernel, padding=a.kernel // 2),

@@ -42,8 +42,9 @@ public sealed class ConvGruCell : nn.Module<Tensor, Tensor?, Tensor>
         // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
         // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
-        var h = state ?? zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
         var fromX = inputGates.call(x).chunk(3, dim: 1);    // 3 × (B, hidden, H, W)
+        if (state is not Tensor h)                          // h = 0 (the first step): both hidden convolutions are 0, skip them
+            return (fromX[0].sigmoid() * fromX[2].tanh()).MoveToOuterDisposeScope();
         var fromH = hiddenGates.call(h).chunk(2, dim: 1);   // 2 × (B, hidden, H, W)
         var z = (fromX[0] + fromH[0]).sigmoid();
         var r = (fromX[1] + fromH[1]).sigmoid();

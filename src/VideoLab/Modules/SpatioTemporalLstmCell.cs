@@ -48,17 +48,19 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
         // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
         // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
-        Tensor Zero() => zeros([x.shape[0], HiddenChannels, x.shape[2], x.shape[3]], dtype: x.dtype, device: x.device);  // (B, hidden, H, W)
-        var (h, c) = state ?? (Zero(), Zero());
-        var m = memory ?? Zero();
+        // A zero h and c (the first step) or m (the first cell of the first step) contributes nothing: its convolution
+        // is skipped, and so is the forget term of its memory.
         var gx = inputGates.call(x).chunk(7, dim: 1);   // 7 × (B, hidden, H, W)
-        var gh = hiddenGates.call(h).chunk(4, dim: 1);  // 4 × (B, hidden, H, W)
-        var gm = memoryGates.call(m).chunk(3, dim: 1);  // 3 × (B, hidden, H, W)
+        var gh = state is { H: var h } ? hiddenGates.call(h).chunk(4, dim: 1) : null;  // 4 × (B, hidden, H, W)
+        var gm = memory is null ? null : memoryGates.call(memory).chunk(3, dim: 1);  // 3 × (B, hidden, H, W)
+        Tensor Plus(Tensor a, Tensor[]? b, int k) => b is null ? a : a + b[k];
 
-        var cNext = (gx[1] + gh[1] + 1.0).sigmoid() * c + (gx[0] + gh[0]).sigmoid() * (gx[2] + gh[2]).tanh();
-        var mNext = (gx[4] + gm[1] + 1.0).sigmoid() * m + (gx[3] + gm[0]).sigmoid() * (gx[5] + gm[2]).tanh();
+        var cNew = Plus(gx[0], gh, 0).sigmoid() * Plus(gx[2], gh, 2).tanh();
+        var cNext = state is { C: var c } ? (Plus(gx[1], gh, 1) + 1.0).sigmoid() * c + cNew : cNew;
+        var mNew = Plus(gx[3], gm, 0).sigmoid() * Plus(gx[5], gm, 2).tanh();
+        var mNext = memory is not null ? (Plus(gx[4], gm, 1) + 1.0).sigmoid() * memory + mNew : mNew;
         var both = cat([cNext, mNext], 1);              // (B, 2·hidden, H, W)
-        var o = (gx[6] + gh[3] + outputGate.call(both)).sigmoid();
+        var o = (Plus(gx[6], gh, 3) + outputGate.call(both)).sigmoid();
         var hNext = o * fuse.call(both).tanh();
         return (hNext.MoveToOuterDisposeScope(), cNext.MoveToOuterDisposeScope(), mNext.MoveToOuterDisposeScope());
     }

@@ -68,6 +68,71 @@ public class RecurrentCellTests
     }
 
     /// <summary>
+    /// A missing state is a zero state: the cells skip the convolutions of a zero h, c or m (bench/README.md, "Where the
+    /// time goes"), which must give what the full equations give on zeros.
+    /// </summary>
+    [Fact]
+    public void A_missing_state_gives_what_a_zero_state_gives()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = rand(2, 3, 5, 5);
+        var zero = zeros(2, Hidden, 5, 5);
+        var lstm = new ConvLstmCell("lstm", 3, Hidden, 3);
+        var (h, c) = lstm.call(x, null);
+        var (hz, cz) = lstm.call(x, (zero, zero));
+        Assert.True(h.allclose(hz, atol: 1e-6) && c.allclose(cz, atol: 1e-6));
+
+        var gru = new ConvGruCell("gru", 3, Hidden, 3);
+        Assert.True(gru.call(x, null).allclose(gru.call(x, zero), atol: 1e-6));
+
+        var st = new SpatioTemporalLstmCell("st", 3, Hidden, 3);
+        var (h1, c1, m1) = st.call(x, null, null);
+        var (h2, c2, m2) = st.call(x, (zero, zero), zero);
+        Assert.True(h1.allclose(h2, atol: 1e-6) && c1.allclose(c2, atol: 1e-6) && m1.allclose(m2, atol: 1e-6));
+        var (h3, _, m3) = st.call(x, (h1, c1), null);                      // h and c given, m missing
+        var (h4, _, m4) = st.call(x, (h1, c1), zero);
+        Assert.True(h3.allclose(h4, atol: 1e-6) && m3.allclose(m4, atol: 1e-6));
+    }
+
+    /// <summary>The ConvLSTM cell's one convolution of [x, h] equals the two convolutions of the equations plus their sum.</summary>
+    [Fact]
+    public void The_fused_lstm_gate_convolution_equals_the_two_it_replaces()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var cell = new ConvLstmCell("lstm", 3, Hidden, 3);
+        var p = cell.named_parameters().ToDictionary(q => q.name, q => (Tensor)q.parameter);
+        var (x, h, c) = (rand(2, 3, 5, 5), rand(2, Hidden, 5, 5) - 0.5, rand(2, Hidden, 5, 5) - 0.5);
+        var gates = nn.functional.conv2d(x, p["inputGates.weight"], p["inputGates.bias"], padding: [1, 1])
+                    + nn.functional.conv2d(h, p["hiddenGates.weight"], padding: [1, 1]);     // (B, 4·hidden, H, W)
+        var g = gates.chunk(4, 1);
+        var cExpected = (g[1] + 1.0).sigmoid() * c + g[0].sigmoid() * g[2].tanh();
+        var hExpected = g[3].sigmoid() * cExpected.tanh();
+        var (hNext, cNext) = cell.call(x, (h, c));
+        Assert.True(cNext.allclose(cExpected, atol: 1e-6) && hNext.allclose(hExpected, atol: 1e-6));
+    }
+
+    /// <summary>Channels-last activations hold the same values with NHWC strides, and a model gives the same outputs on them.</summary>
+    [Fact]
+    public void Channels_last_changes_the_layout_not_the_values()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = rand(2, 3, 5, 7);
+        var nhwc = MemoryFormat.ChannelsLastOnCpu(x);
+        Assert.Equal(x.shape, nhwc.shape);
+        Assert.Equal(new long[] { 3 * 5 * 7, 1, 7 * 3, 3 }, nhwc.stride());
+        Assert.True(nhwc.eq(x).all().item<bool>());
+        var lstm = new ConvLstmCell("lstm", 3, Hidden, 3);
+        var (h, c) = lstm.call(x, null);
+        var (hCl, cCl) = lstm.call(nhwc, null);
+        (h, c) = lstm.call(x, (h, c));
+        (hCl, cCl) = lstm.call(nhwc, (hCl, cCl));
+        Assert.True(h.allclose(hCl, atol: 1e-6) && c.allclose(cCl, atol: 1e-6));
+    }
+
+    /// <summary>
     /// A cell step leaves only its outputs alive in the caller's scope, with and without autograd: the gate maps
     /// and activations are freed when the step returns (as in PyTorch), not kept until the end of the rollout.
     /// </summary>
