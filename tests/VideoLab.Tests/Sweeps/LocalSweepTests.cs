@@ -79,7 +79,7 @@ public class LocalSweepTests(LocalTinySweep local)
         Assert.Contains("first validation clip", html);                                      // the frame grid
         Assert.Contains("href=\"results.csv\"", html);
         Assert.DoesNotMatch(@"<script[^>]*\bsrc=", html);                                   // offline
-        Assert.Equal(1, Regex.Matches(html, Regex.Escape(PlotlyJs.ScriptMarker)).Count);  // plotly.js inlined once
+        Assert.Single(Regex.Matches(html, Regex.Escape(PlotlyJs.ScriptMarker)));                 // plotly.js inlined once
     }
 
     [Fact]
