@@ -71,7 +71,7 @@ public class LocalSweepTests(LocalTinySweep local)
         var best = rows.MinBy(r => Value(r, "best_loss"))!;
         Assert.Contains($"Best run: {best[0]}", html);
         Assert.Equal(2, Regex.Matches(html, "<table class=\"vl-table vl-sortable\"").Count);
-        Assert.Equal(1, Regex.Matches(html, "function videolabSortables").Count);
+        Assert.Single(Regex.Matches(html, "function videolabSortables"));
         Assert.Equal(2, Regex.Matches(html, "class=\"vl-chart\"").Count);                   // validation and training loss, every run overlaid
         Assert.Equal(2 * 8, Regex.Matches(html, Regex.Escape("\"name\":\"model=conv")).Count);  // 8 runs in each chart
         Assert.Contains("class=\"vl-player\"", html);
