@@ -31,7 +31,7 @@ public static class Tutorial
         var rows = new[]
         {
             ("ci", "tiny models, a few dozen steps: seconds, what the tests run; nothing is learned"),
-            ("cpu", "small models on 32×32 shapes, a few hundred steps: 5–9 minutes a notebook on two cores"),
+            ("cpu", "small models on 32×32 shapes, a few hundred steps: up to 9 minutes a notebook on two cores"),
             ("gpu", "the published sizes and training lengths: hours on a GPU"),
         };
         var lines = rows.Select(r => $"{(r.Item1 == name ? "→" : " ")} {r.Item1,-4} {r.Item2}");
