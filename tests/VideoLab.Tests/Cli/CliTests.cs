@@ -59,8 +59,9 @@ public class CliTests
                                                     "--validate-every", "100000", "--checkpoint-every", "100000", "--out", run])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();              // shown if it hangs: where it stopped
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue("stderr: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -70,7 +71,7 @@ public class CliTests
             while (!File.Exists(Path.Combine(run, RunFiles.Config)) && DateTime.UtcNow < deadline && !process.HasExited) Thread.Sleep(50);
             Assert.False(process.HasExited, "training ended before it could be interrupted");
             Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();  // what Ctrl-C sends
-            Assert.True(process.WaitForExit(60_000), "no exit within a minute of SIGINT");
+            Assert.True(process.WaitForExit(60_000), $"no exit within a minute of SIGINT; its output so far:\n{string.Join("\n", output.TakeLast(40))}");
             Assert.Equal(TrainCommand.Interrupted, process.ExitCode);
             Assert.True(Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(run)).State.Step >= 1);  // the step under way finishes, then it saves
         }
