@@ -48,6 +48,8 @@ public sealed class ClassicNotebookTests(ChromiumFixture chromium, JupyterServer
         // ... and re-running the last chart cell clears the old copy and moves the new one there: one copy again.
         await page.EvaluateAsync("() => Jupyter.notebook.get_cell(3).execute()");
         await WaitUntilCellsRan(page, minimumCount: 5);
+        // The prompt number comes with the shell reply, which may overtake the cell's last outputs on IOPub: wait for the charts before saving.
+        Assert.Equal(ChartNotebook.ChartNames, await ChartNotebook.DrawnChartNames(page));
         await Save(page);
         Assert.Equal([0, 0, 1], ChartNotebook.PlotlyCopiesPerCell(path));
         await Reload(page);
