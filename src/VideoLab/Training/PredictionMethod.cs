@@ -20,6 +20,19 @@ public enum PredictionLoss
     Future,
 }
 
+/// <summary>What the prediction loss measures per pixel.</summary>
+public enum PredictionCriterion
+{
+    /// <summary>Mean squared error, OpenSTL's: its optimum under uncertainty is the conditional <i>mean</i>, a blur.</summary>
+    Mse,
+    /// <summary>
+    /// Mean squared plus mean absolute error (the L1 + L2 objective of E3D-LSTM, Wang et al. 2019). The absolute error's
+    /// optimum is the conditional <i>median</i>: where a pixel is more likely background than object, exactly the background,
+    /// so a hesitant model leaves a black background black instead of a faint haze (which SSIM punishes hard).
+    /// </summary>
+    MseL1,
+}
+
 /// <summary>How a clip is split for prediction, what the loss covers, and how teacher forcing decays.</summary>
 /// <param name="ContextFrames">Frames the model sees; null = half the clip.</param>
 /// <param name="Horizon">Frames it predicts after them; null = the rest of the clip.</param>
@@ -28,15 +41,17 @@ public enum PredictionLoss
 /// <param name="DivergenceWeight">Weight of TAU's <see cref="DifferentialDivergence"/> term; null = the model's reference
 /// (0.1 for <c>tau</c>, 0 otherwise).</param>
 /// <param name="DivergenceTemperature">Its softmax temperature τ (OpenSTL: 0.1).</param>
+/// <param name="Criterion">The per-pixel loss (default: OpenSTL's MSE).</param>
 public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon = null, ScheduledSampling? Sampling = null,
                                         PredictionLoss Loss = PredictionLoss.AllNextFrames, double? DivergenceWeight = null,
-                                        double DivergenceTemperature = DifferentialDivergence.Temperature)
+                                        double DivergenceTemperature = DifferentialDivergence.Temperature,
+                                        PredictionCriterion Criterion = PredictionCriterion.Mse)
 {
     /// <summary>
     /// Reads the method options of <see cref="MethodSettings.Options"/>: <c>context</c>, <c>horizon</c>,
     /// <c>teacher-start</c>, <c>teacher-end</c>, <c>teacher-decay</c> (fraction of the run), <c>teacher-decay-steps</c>
     /// (steps, overrides the fraction), <c>loss</c> (<c>all</c> next frames or <c>future</c> only),
-    /// <c>divergence-weight</c>, <c>divergence-temperature</c>.
+    /// <c>divergence-weight</c>, <c>divergence-temperature</c>, <c>criterion</c> (<c>mse</c> or <c>mse+l1</c>).
     /// </summary>
     public static PredictionSettings FromOptions(MethodSettings settings)
     {
@@ -49,11 +64,17 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
             "future" => PredictionLoss.Future,
             var other => throw new ArgumentException($"Option loss={other} is not known: use loss=all (every next-frame output, OpenSTL's) or loss=future (the predicted frames only)."),
         };
+        var criterion = settings.Option("criterion")?.ToLowerInvariant() switch
+        {
+            null or "mse" => PredictionCriterion.Mse,
+            "mse+l1" => PredictionCriterion.MseL1,
+            var other => throw new ArgumentException($"Option criterion={other} is not known: use criterion=mse (OpenSTL's) or criterion=mse+l1 (squared plus absolute error)."),
+        };
         long? decaySteps = settings.Option("teacher-decay-steps") is { } steps ? long.Parse(steps, CultureInfo.InvariantCulture) : null;
         return new PredictionSettings(Int("context"), Int("horizon"),
             new ScheduledSampling(Number("teacher-start") ?? d.Start, Number("teacher-end") ?? d.End, Number("teacher-decay") ?? d.DecayFraction,
                                   DecaySteps: decaySteps),
-            loss, Number("divergence-weight"), Number("divergence-temperature") ?? DifferentialDivergence.Temperature);
+            loss, Number("divergence-weight"), Number("divergence-temperature") ?? DifferentialDivergence.Temperature, criterion);
     }
 
     /// <summary>(context, horizon) for clips of <paramref name="frames"/> frames, or an error saying what does not fit.</summary>
@@ -134,10 +155,17 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
         var mse = nn.functional.mse_loss(prediction, target);
         var values = new Dictionary<string, double> { ["teacher_forcing"] = p };
         var loss = mse;
+        if (Settings.Criterion == PredictionCriterion.MseL1)
+        {
+            var l1 = nn.functional.l1_loss(prediction, target);
+            loss = mse + l1;
+            values["l1_loss"] = l1.item<float>();
+            values["mse_loss"] = mse.item<float>();
+        }
         if (DivergenceWeight > 0)
         {
             var divergence = DifferentialDivergence.Loss(prediction, target, Settings.DivergenceTemperature);
-            loss = mse + DivergenceWeight * divergence;
+            loss = loss + DivergenceWeight * divergence;
             values["mse_loss"] = mse.item<float>();
             values["divergence"] = divergence.item<float>();
         }

@@ -84,9 +84,11 @@ public static class Tutorial
     /// <param name="config">A config of the model's type instead of this mode's; fitted to the data.</param>
     /// <param name="runName">Run directory name; the model name when null.</param>
     /// <param name="chartKeys">Logged values to chart live; null: every key containing "loss".</param>
+    /// <param name="criterion">The per-pixel training loss; OpenSTL's MSE by default.</param>
     public static TutorialRun TrainPredictor(string model, TutorialData data, TrainerSettings budget, Action<IHtmlView>? show = null,
                                              string? label = null, ScheduledSampling? sampling = null, double? learningRate = null,
-                                             object? config = null, string? runName = null, IReadOnlyList<string>? chartKeys = null)
+                                             object? config = null, string? runName = null, IReadOnlyList<string>? chartKeys = null,
+                                             PredictionCriterion criterion = PredictionCriterion.Mse)
     {
         Lab.Seed(budget.Seed);
         var entry = ModelRegistry.Get(model);
@@ -97,8 +99,9 @@ public static class Tutorial
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
             ["horizon"] = data.Horizon.ToString(CultureInfo.InvariantCulture),
         };
+        if (criterion == PredictionCriterion.MseL1) options["criterion"] = "mse+l1";   // the run's config says how it was trained
         var settings = new MethodSettings(learningRate ?? PerMode(ci: 1e-3, cpu: 2e-3, gpu: 1e-3), Options: options);
-        var method = new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling));
+        var method = new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling, Criterion: criterion));
         return Run(method, data, budget, runName ?? model, show, label ?? model, ModelSpec.Of(entry, fitted), settings,
                    validate: true, chartKeys, configure: null);
     }

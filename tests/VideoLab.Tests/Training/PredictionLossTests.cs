@@ -102,6 +102,33 @@ public class PredictionLossTests
     }
 
     [Fact]
+    public void The_mse_plus_l1_criterion_adds_the_mean_absolute_error_and_logs_both_parts()
+    {
+        using var scope = NewDisposeScope();
+        var batch = Clips();
+        var model = (ConvLstm)Tiny("convlstm");
+        double mse, l1;
+        using (no_grad())
+        {
+            var outputs = model.NextFrames(batch.narrow(1, 0, 4), 4);                   // every next-frame output, no teacher forcing
+            mse = nn.functional.mse_loss(outputs, batch.narrow(1, 1, 7)).item<float>();
+            l1 = (outputs - batch.narrow(1, 1, 7)).abs().mean().item<float>();
+        }
+        var settings = new PredictionSettings(4, 4, ScheduledSampling.None, Criterion: PredictionCriterion.MseL1);
+        var values = new PredictionMethod(model, new MethodSettings(), settings).TrainStep(batch, new StepContext(0, 0, 10, null));
+        Assert.Equal(mse, values["mse_loss"], 6);
+        Assert.Equal(l1, values["l1_loss"], 6);
+        Assert.Equal(mse + l1, values["loss"], 6);
+        Assert.True(l1 > mse, "on random clips in [0, 1] the absolute error exceeds the squared one, so the sum differs from MSE");
+
+        PredictionCriterion Read(string value) =>
+            PredictionSettings.FromOptions(new MethodSettings(Options: new Dictionary<string, string> { ["criterion"] = value })).Criterion;
+        Assert.Equal(PredictionCriterion.MseL1, Read("mse+l1"));
+        Assert.Equal(PredictionCriterion.Mse, PredictionSettings.FromOptions(new MethodSettings()).Criterion);
+        Assert.Contains("criterion=mse+l1", Assert.Throws<ArgumentException>(() => Read("l2")).Message);
+    }
+
+    [Fact]
     public void The_differential_divergence_is_OpenSTLs_diff_div_reg_computed_by_PyTorch()
     {
         using var scope = NewDisposeScope();
