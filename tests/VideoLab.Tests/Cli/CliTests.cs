@@ -71,14 +71,29 @@ public class CliTests
             while (!File.Exists(Path.Combine(run, RunFiles.Config)) && DateTime.UtcNow < deadline && !process.HasExited) Thread.Sleep(50);
             Assert.False(process.HasExited, "training ended before it could be interrupted");
             Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();  // what Ctrl-C sends
-            Assert.True(process.WaitForExit(60_000), $"no exit within a minute of SIGINT; its output so far:\n{string.Join("\n", output.TakeLast(40))}");
+            Assert.True(process.WaitForExit(60_000), $"no exit within a minute of SIGINT; {SignalState(process.Id)}; its output so far:\n{string.Join("\n", output.TakeLast(40))}");
+            process.WaitForExit();                                                                   // the output read to its end
             Assert.Equal(TrainCommand.Interrupted, process.ExitCode);
+            Assert.Contains(output, line => line.Contains("Ctrl-C: stopping after the step under way"));  // the user is told at once
             Assert.True(Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(run)).State.Step >= 1);  // the step under way finishes, then it saves
         }
         finally
         {
             if (!process.HasExited) process.Kill();
         }
+    }
+
+    /// <summary>Whether a process ignores or catches SIGINT (signal 2), from /proc: what a lost Ctrl-C needs to be diagnosed.</summary>
+    static string SignalState(int pid)
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{pid}/status");
+            bool Has(string key) => lines.FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal)) is { } line
+                                    && (Convert.ToUInt64(line[(key.Length + 1)..].Trim(), 16) & 0b10) != 0;
+            return $"SIGINT ignored: {Has("SigIgn")}, caught: {Has("SigCgt")}, pending: {Has("ShdPnd") || Has("SigPnd")}, blocked by the main thread: {Has("SigBlk")}";
+        }
+        catch (IOException e) { return $"signal state unknown ({e.Message})"; }
     }
 
     [Fact]
