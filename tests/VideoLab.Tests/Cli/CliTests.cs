@@ -55,7 +55,9 @@ public class CliTests
     {
         var run = Path.Combine(TrainingFixtures.TempDirectory(), "interrupted");
         var dll = typeof(TrainCommand).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [dll, "train", "--steps", "100000", "--frames", "4", "--image-size", "8", "--batch-size", "2",
+        // `env --default-signal=INT`: a process started in the background by a non-interactive shell (a CI script, `cmd &`)
+        // inherits SIGINT as ignored, and .NET keeps it ignored; a user's Ctrl-C reaches a training whose SIGINT is default.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", dll, "train", "--steps", "100000", "--frames", "4", "--image-size", "8", "--batch-size", "2",
                                                     "--validate-every", "100000", "--checkpoint-every", "100000", "--out", run])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
