@@ -42,6 +42,8 @@ var variants = new Dictionary<string, Func<string, TutorialRun>>
         sampling: linear, runName: n),
     ["framelstm-l1"] = n => Tutorial.TrainPredictor("framelstm", data, recurrent, sampling: linear, runName: n, criterion: l1),
     ["simvp-attention-800"] = n => Tutorial.TrainPredictor("simvp-attention", data, attention, runName: n),
+    ["simvp-attention-lr1e-3"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n, learningRate: 1e-3),
+    ["simvp-attention-lr5e-3"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n, learningRate: 5e-3),
     ["simvp-attention-l1"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n, criterion: l1),
     ["simvp-attention-800-l1"] = n => Tutorial.TrainPredictor("simvp-attention", data, attention, runName: n, criterion: l1),
     ["transformer-free-300"] = n => Tutorial.TrainPredictor("transformer", data, recurrent, sampling: free, runName: n),
