@@ -160,15 +160,14 @@ public sealed class PredictionMethod : ITrainingMethod, ISampleMethod
             var l1 = nn.functional.l1_loss(prediction, target);
             loss = mse + l1;
             values["l1_loss"] = l1.item<float>();
-            values["mse_loss"] = mse.item<float>();
         }
         if (DivergenceWeight > 0)
         {
             var divergence = DifferentialDivergence.Loss(prediction, target, Settings.DivergenceTemperature);
             loss = loss + DivergenceWeight * divergence;
-            values["mse_loss"] = mse.item<float>();
             values["divergence"] = divergence.item<float>();
         }
+        if (Settings.Criterion == PredictionCriterion.MseL1 || DivergenceWeight > 0) values["mse_loss"] = mse.item<float>();  // the MSE part of a sum
         _optimizer.zero_grad();
         loss.backward();
         context.ClipAndStep(_optimizer, _module.parameters());
