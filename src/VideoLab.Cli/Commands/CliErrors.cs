@@ -18,7 +18,8 @@ static class CliErrors
             return verb();
         }
         catch (Exception e) when (e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or VideoShapeException or DataModelMismatchException or WeightException)
+                                      or InvalidDataException or VideoShapeException or DataModelMismatchException or WeightException
+                                      or CheckpointModelMismatchException)
         {
             Error(e.Message);
             return TrainCommand.BadInput;

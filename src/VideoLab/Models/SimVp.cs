@@ -70,6 +70,12 @@ public sealed class SimVp : PredictorModule
     readonly ModuleList<nn.Module<Tensor, Tensor>> translator;
     readonly ModuleList<ConvNormAct> decoder;
     readonly Conv2d readout;  // hid_S → C, 1×1
+    // The attention translator's learned positions (TimeSformer's space and time embeddings); null for gSTA/TAU, whose
+    // convolutions over the T·hid_S stack know where and when a feature is. Attention alone does not: without them
+    // its output is the same for any order of the frames and any arrangement of the cells, so it cannot tell which way
+    // a shape moves.
+    readonly Parameter? spacePosition;  // (h·w, hid_S)
+    readonly Parameter? timePosition;   // (T, 1, hid_S)
 
     public SimVpConfig Config { get; }
 
@@ -99,6 +105,8 @@ public sealed class SimVp : PredictorModule
         {
             for (int i = 0; i < config.TemporalLayers; i++)
                 translator.Add(new DividedSpaceTimeBlock($"block{i}", hs, config.Heads, config.MlpRatio));
+            spacePosition = nn.Parameter(randn((config.Height / scale) * (config.Width / scale), hs) * 0.02);
+            timePosition = nn.Parameter(randn(t, 1, hs) * 0.02);
         }
         else
         {
@@ -133,7 +141,8 @@ public sealed class SimVp : PredictorModule
 
         if (Config.Translator == SimVpTranslator.Attention)
         {
-            var tokens = VideoShape.UnfoldTime(z, b).flatten(3).transpose(2, 3);  // (B, T, h·w, hid_S)
+            var tokens = VideoShape.UnfoldTime(z, b).flatten(3).transpose(2, 3)   // (B, T, h·w, hid_S)
+                         + spacePosition! + timePosition!;
             foreach (var block in translator) tokens = block.call(tokens);
             z = tokens.transpose(2, 3).reshape(b * Config.ContextFrames, hs, h, w); // (B·T, hid_S, h, w)
         }

@@ -97,8 +97,7 @@ public static class Checkpoint
             var block = ReadBlock(reader, path);
             if (!modules.TryGetValue(name, out var module))
                 throw new InvalidDataException($"Checkpoint {path} holds module '{name}', which the training method does not have (it has: {string.Join(", ", modules.Keys)}).");
-            using var blockReader = new BinaryReader(new MemoryStream(block));
-            module.load(blockReader);
+            LoadWeights(module, block, path, name);
         }
         foreach (var name in header.Optimizers)
         {
@@ -130,10 +129,17 @@ public static class Checkpoint
         if (index < 0) throw new InvalidDataException($"Checkpoint {path} has no 'model' weights (modules: {string.Join(", ", header.Modules)}).");
         byte[] block = [];
         for (int i = 0; i <= index; i++) block = ReadBlock(reader, path);
-        using (var blockReader = new BinaryReader(new MemoryStream(block)))
-            model.load(blockReader);
+        LoadWeights(model, block, path, "model");
         if (device is not null) model.to(device);
         return (spec, model);
+    }
+
+    // TorchSharp's strict load throws an ArgumentException naming the first parameter that differs.
+    static void LoadWeights(nn.Module module, byte[] block, string path, string name)
+    {
+        using var blockReader = new BinaryReader(new MemoryStream(block));
+        try { module.load(blockReader); }
+        catch (ArgumentException e) { throw new CheckpointModelMismatchException(path, name, e); }
     }
 
     static BinaryReader Open(string path)

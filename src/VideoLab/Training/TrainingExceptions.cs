@@ -15,6 +15,15 @@ public sealed class NonFiniteLossException(long step, string name, double value,
 /// <summary>The data and the model do not fit together (found by a dry forward pass on one batch, before training).</summary>
 public sealed class DataModelMismatchException(string message, Exception inner) : Exception(message, inner);
 
+/// <summary>
+/// A checkpoint's weights do not fit the module this VideoLab builds for it (other parameter names or shapes): most often
+/// a checkpoint saved before the model gained or lost a parameter. The message names the file and the module.
+/// </summary>
+public sealed class CheckpointModelMismatchException(string path, string module, Exception inner)
+    : IOException($"Checkpoint {path}: its '{module}' weights do not fit the model this VideoLab builds from its header " +
+                           $"({inner.Message}). It was probably saved by an older VideoLab whose model had other parameters " +
+                           "(SimVP's attention translator gained position embeddings on 2026-12-02); train it again.", inner);
+
 /// <summary>The device ran out of memory; the message names the batch size and suggests a smaller one.</summary>
 public sealed class TrainingOutOfMemoryException(int batchSize, Exception inner)
     : Exception($"Out of memory on the device with batch size {batchSize}. Try a smaller batch, e.g. --batch-size {Math.Max(1, batchSize / 2)}, " +

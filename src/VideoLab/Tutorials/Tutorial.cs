@@ -202,8 +202,9 @@ public static class Tutorial
 
     /// <summary>
     /// The run <c>runs/&lt;mode&gt;/&lt;runName&gt;</c> read back (model from its best or last checkpoint, metrics from metrics.jsonl),
-    /// or null when there is no such run, it has no checkpoint, or (with <paramref name="fits"/>) its predictor was
-    /// built for other clips (another frame size or channel count, context or horizon).
+    /// or null when there is no such run, it has no checkpoint, its weights do not fit the model as this VideoLab builds it
+    /// (saved by an older version), or (with <paramref name="fits"/>) its predictor was built for other clips (another frame
+    /// size or channel count, context or horizon). A notebook then trains the run again.
     /// </summary>
     public static TutorialRun? Load(string runName, string? label = null, TutorialData? fits = null)
     {
@@ -222,7 +223,10 @@ public static class Tutorial
                                                  || p.ContextFrames != fits.Context || p.Horizon != fits.Horizon))
                 return null;
         }
-        var (spec, model) = Checkpoint.LoadModel(checkpoint, Lab.Device);
+        ModelSpec spec;
+        nn.Module model;
+        try { (spec, model) = Checkpoint.LoadModel(checkpoint, Lab.Device); }
+        catch (CheckpointModelMismatchException) { return null; }
         var history = RunFiles.ReadMetrics(directory);
         var lastRecord = history.LastOrDefault();
         return new TutorialRun(label ?? runName, model, spec, directory, history, lastRecord?.Step ?? header.State.Step,

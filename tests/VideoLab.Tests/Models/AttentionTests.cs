@@ -76,6 +76,32 @@ public class AttentionTests
         Assert.Equal(new long[] { 2 * tokens, config.Heads, 4, 4 }, model.AttentionBlocks[0].TimeAttention.LastWeights!.shape);
     }
 
+    /// <summary>
+    /// Without position embeddings every part of SimVP's attention pass treats the frames alike (the encoder and decoder
+    /// run per frame, attention over a set has no order), so reversing the context would only reverse the output and the
+    /// model could not tell which way a shape moves. With TimeSformer's time positions it cannot be so.
+    /// </summary>
+    [Fact]
+    public void SimVps_attention_translator_knows_the_order_of_the_frames()
+    {
+        SimVp model;
+        lock (SeedLock.Gate) { torch.random.manual_seed(7); model = new SimVp(SimVpConfig.Tiny with { Translator = SimVpTranslator.Attention }); }
+        using var _m = model;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        model.eval();
+        var context = rand([2, 4, 1, 16, 16]);
+        var forward = model.Predict(context, 4);
+        var backward = model.Predict(context.flip(1), 4);
+        double difference = (backward - forward.flip(1)).abs().max().item<float>();
+        Assert.True(difference > 1e-3, $"reversing the context only reversed the prediction (largest difference {difference})");
+        var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.Equal(new long[] { 8 * 8, 8 }, shapes["spacePosition"]);  // (h·w, hid_S)
+        Assert.Equal(new long[] { 4, 1, 8 }, shapes["timePosition"]);     // (T, 1, hid_S)
+        using var gsta = new SimVp(SimVpConfig.Tiny);
+        Assert.DoesNotContain(gsta.named_parameters(), p => p.name.EndsWith("Position"));
+    }
+
     [Fact]
     public void Appending_tokens_to_a_causal_attention_equals_attending_over_all_of_them()
     {

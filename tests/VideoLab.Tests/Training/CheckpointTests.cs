@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoLab.Models;
 using VideoLab.Runtime;
 using VideoLab.Tests.Runtime;
 using VideoLab.Training;
@@ -83,5 +84,24 @@ public class CheckpointTests
             File.WriteAllText(path, "not a checkpoint");
             Assert.Throws<InvalidDataException>(() => Checkpoint.ReadHeader(path));
         }
+    }
+
+    /// <summary>What an older checkpoint meets when its model has since gained a parameter: the header asks for SimVP with
+    /// the attention translator, the weights are of a model without its position embeddings.</summary>
+    [Fact]
+    public void Weights_that_do_not_fit_the_model_fail_with_a_message_naming_the_file()
+    {
+        var path = Path.Combine(TrainingFixtures.TempDirectory(), "older.ckpt");
+        var entry = ModelRegistry.Get("simvp-attention");
+        var config = SimVpConfig.Tiny with { Translator = SimVpTranslator.Attention };
+        using var gsta = new SimVp(SimVpConfig.Tiny);
+        Checkpoint.Save(path, new TrainingState(1, 0, 1, 0), ModelSpec.Of(entry, config),
+                        new Dictionary<string, nn.Module> { ["model"] = gsta }, new Dictionary<string, optim.Optimizer>(), 0);
+        var e = Assert.Throws<CheckpointModelMismatchException>(() => Checkpoint.LoadModel(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("train it again", e.Message);
+        using var attention = new SimVp(config);
+        Assert.Throws<CheckpointModelMismatchException>(() => Checkpoint.Restore(
+            path, new Dictionary<string, nn.Module> { ["model"] = attention }, new Dictionary<string, optim.Optimizer>(), restoreRng: false));
     }
 }
