@@ -9,6 +9,7 @@
 //   dotnet run bench/notebooks/variants.cs -- --list
 //   dotnet run bench/notebooks/variants.cs -- --evaluate bench/results/notebooks-2026-12-02/runs transformer framegru
 //                                               (saved cpu-mode runs of bench/notebooks/run, scored without training)
+//   dotnet run bench/notebooks/variants.cs -- --references framegru framelstm   (notebooks/reference checkpoints, scored)
 // Besides MSE and SSIM each line gives the background level: the mean of the clamped prediction over the pixels that are
 // black in the truth (87% of them), in 1/255 steps, and the share of those pixels predicted above 2/255. SSIM's luminance
 // term in a black window falls to C1 / (μ² + C1), C1 = 0.01², so a haze of μ = 2.5/255 alone halves it.
@@ -40,7 +41,10 @@ var variants = new Dictionary<string, Func<string, TutorialRun>>
         config: TutorialModels.Config<FrameRnnConfig>("framegru") with { FeatureSize = 512, HiddenSize = 512 }),
     ["framegru-1500"] = n => Tutorial.TrainPredictor("framegru", data, Tutorial.Budget(ci: 10, cpu: 1_500, gpu: 1, schedule: LrSchedule.OneCycle),
         sampling: linear, runName: n),
+    ["framelstm-1500"] = n => Tutorial.TrainPredictor("framelstm", data, Tutorial.Budget(ci: 10, cpu: 1_500, gpu: 1, schedule: LrSchedule.OneCycle),
+        sampling: linear, runName: n),
     ["framelstm-l1"] = n => Tutorial.TrainPredictor("framelstm", data, recurrent, sampling: linear, runName: n, criterion: l1),
+    ["simvp-attention"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n),  // 07's recipe
     ["simvp-attention-800"] = n => Tutorial.TrainPredictor("simvp-attention", data, attention, runName: n),
     ["simvp-attention-lr1e-3"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n, learningRate: 1e-3),
     ["simvp-attention-lr5e-3"] = n => Tutorial.TrainPredictor("simvp-attention", data, recurrent, runName: n, learningRate: 5e-3),
@@ -69,6 +73,16 @@ if (args.Length > 0 && args[0] == "--evaluate")
         var saved = Tutorial.Load(name, fits: data);
         if (saved is null) { Console.Error.WriteLine($"variants.cs: no cpu-mode run {name} for these clips in {args[1]}."); return 2; }
         Report(name, saved.Model, saved.Steps, saved.Seconds);
+    }
+    return 0;
+}
+if (args.Length > 0 && args[0] == "--references")
+{
+    foreach (var name in args.Skip(1))
+    {
+        var reference = TutorialReferences.Load(name);
+        if (reference is null) { Console.Error.WriteLine($"variants.cs: no reference {name} in notebooks/reference (run it from the repository root)."); return 2; }
+        Report(name + " (reference)", reference.Model, reference.Steps, reference.Seconds);
     }
     return 0;
 }

@@ -20,8 +20,17 @@ namespace VideoLab.Tutorials;
 /// <param name="Steps">Optimisation steps it was trained for.</param>
 /// <param name="Command">The command that made it.</param>
 /// <param name="Sha256">SHA-256 of the weights file, checked on load.</param>
-public sealed record TutorialReference(string Name, nn.Module Model, ModelSpec Spec, string Description, long Steps, string Command, string Sha256)
+/// <param name="Folder">The folder it was read from.</param>
+/// <param name="Seconds">Wall-clock seconds its training took, or 0 where the description does not record them.</param>
+/// <param name="LastLosses">The training losses of its last step (empty where not recorded).</param>
+public sealed record TutorialReference(string Name, nn.Module Model, ModelSpec Spec, string Description, long Steps, string Command, string Sha256,
+                                       string Folder, double Seconds, IReadOnlyDictionary<string, double> LastLosses)
 {
+    /// <summary>The reference as a run, for the notebooks' tables, charts and frame grids (its history: the last step's losses).</summary>
+    public TutorialRun ToRun(string label) =>
+        new(label, Model, Spec, Folder,
+            LastLosses.Count == 0 ? [] : [new MetricRecord(Steps, 0, "train", Seconds, LastLosses)], Steps, Seconds, Loaded: true);
+
     public override string ToString() =>
         $"reference '{Name}': {Description}, {Steps:N0} steps, {Model.parameters().Sum(p => p.numel()):N0} parameters; " +
         $"made by `{Command}`; weights SHA-256 {Sha256[..16]}… (checked)";
@@ -73,12 +82,17 @@ public static class TutorialReferences
         var model = ModelRegistry.Get(spec.Name).BuildFromJson(spec.ConfigJson);
         model.load(weightsPath);
         model.to(Lab.Device).eval();
+        var lastLosses = description["lastLosses"]?.AsObject().ToDictionary(kv => kv.Key, kv => (double)kv.Value!) ?? [];
         return new TutorialReference(name, model, spec, (string?)description["description"] ?? "", (long?)description["steps"] ?? 0,
-                                     (string?)description["command"] ?? "", actual);
+                                     (string?)description["command"] ?? "", actual, folder, (double?)description["seconds"] ?? 0, lastLosses);
     }
 
-    /// <summary>Writes <paramref name="model"/>'s weights and its description into <paramref name="folder"/>; returns the weights' SHA-256.</summary>
-    public static string Save(string folder, string name, nn.Module model, ModelSpec spec, string description, long steps, string command)
+    /// <summary>
+    /// Writes <paramref name="model"/>'s weights and its description into <paramref name="folder"/>; returns the weights' SHA-256.
+    /// <paramref name="seconds"/> and <paramref name="lastLosses"/> (the training time and the last step's losses) are recorded when given.
+    /// </summary>
+    public static string Save(string folder, string name, nn.Module model, ModelSpec spec, string description, long steps, string command,
+                              double? seconds = null, IReadOnlyDictionary<string, double>? lastLosses = null)
     {
         Directory.CreateDirectory(folder);
         var weightsPath = Path.Combine(folder, name + ".weights");
@@ -93,6 +107,8 @@ public static class TutorialReferences
             ["description"] = description,
             ["steps"] = steps,
             ["command"] = command,
+            ["seconds"] = seconds is double t ? Math.Round(t, 1) : null,
+            ["lastLosses"] = lastLosses is null ? null : new JsonObject(lastLosses.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["sha256"] = hash,
             ["bytes"] = new FileInfo(weightsPath).Length,
             ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),

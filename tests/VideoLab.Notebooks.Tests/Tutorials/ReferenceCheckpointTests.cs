@@ -2,7 +2,7 @@ using VideoLab.Tutorials;
 
 namespace VideoLab.Notebooks.Tests.Tutorials;
 
-/// <summary>The reference checkpoints notebooks 05 and 06 load, and the script that makes them.</summary>
+/// <summary>The reference checkpoints notebooks 03, 05, 06 and 07 load, and the script that makes them.</summary>
 public sealed class ReferenceCheckpointTests
 {
     static string Folder => Path.Combine(TestPaths.RepositoryRoot, "notebooks", "reference");
@@ -11,6 +11,9 @@ public sealed class ReferenceCheckpointTests
     [InlineData("mocogan")]
     [InlineData("vqvae")]
     [InlineData("vqvae-prior")]
+    [InlineData("framegru")]
+    [InlineData("framelstm")]
+    [InlineData("simvp-attention")]
     public void The_committed_reference_is_the_recipes_and_loads_with_its_recorded_hash(string name)
     {
         Assert.True(File.Exists(Path.Combine(Folder, name + ".json")), $"notebooks/reference/{name}.json is not committed; make it with notebooks/reference/make.sh {name}");

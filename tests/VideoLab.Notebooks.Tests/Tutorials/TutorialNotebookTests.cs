@@ -35,14 +35,14 @@ public sealed partial class TutorialNotebookTests(TutorialNotebooksFixture fixtu
         ["02-cnn"] = ["loss at step 0: untrained model", "3D-conv predictor: step", "all black (test clips)", "by hand − LargeKernelAttention",
                       "23×23 window", "MSE below the best baseline", "per-frame CNN: accuracy", "3D CNN: accuracy", "true class"],
         ["03-rnn"] = ["How far back the gradient reaches", "LSTM, forget bias + 3", "by hand vs ConvLstmCell", "by hand vs ConvLstm.Predict with TeacherForcing",
-                      "encoder → GRU → decoder", "MSE below the best baseline", "all-black"],
+                      "encoder → GRU → decoder", "reference 'framegru'", "MSE below the best baseline", "all-black"],
         ["04-attention"] = ["attention(shuffled tokens)", "Causal mask", "Weights of a causal attention", "largest weight above the diagonal: 0",
                             "MSE below the best baseline", "all-black"],
         ["05-gan"] = ["(autograd)", "max |autograd − (1 − D)|", "d_real", "SSD to set A", "real clips, set B", "uniform noise",
                       "reference MoCoGAN"],
         ["06-vqvae"] = ["EMA codebook on 2-D data", "largest |codebook difference|", "PSNR (dB)", "code-index maps", "SSD to set A", "prior samples",
                         "reference 'vqvae'", "reference 'vqvae-prior'"],
-        ["07-gallery"] = ["MSE below the best baseline", "all-black", "copy-last", "Sharpness ratio", "gallery.html"],
+        ["07-gallery"] = ["MSE below the best baseline", "all-black", "copy-last", "Sharpness ratio", "gallery.html", "framelstm (reference)"],
     };
 
     /// <summary>The verdicts and statistics each notebook records for the benchmark.</summary>

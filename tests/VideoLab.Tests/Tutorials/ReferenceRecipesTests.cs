@@ -26,13 +26,18 @@ public sealed class ReferenceRecipesTests
                 Assert.Equal((2L, $"notebooks/reference/make.sh {name}"), (loaded.Steps, loaded.Command));
                 Assert.Contains("ci-mode size", loaded.Description);
             }
-            Assert.Equal(3, hashes.Distinct().Count());
+            Assert.Equal(ReferenceRecipes.Names.Count, hashes.Distinct().Count());
 
             var vqvae = (VqVae)TutorialReferences.Load("vqvae", first.Path)!.Model;
             var prior = (CodePrior)TutorialReferences.Load("vqvae-prior", first.Path)!.Model;
             Assert.Equal(vqvae.Config.CodebookSize, prior.Config.CodebookSize);  // the prior speaks the VQ-VAE's codes
             using var samples = new VqVaePriorGenerator(vqvae, prior).Sample(1, seed: 0);
             Assert.Equal(data.Shape.Frames, samples.shape[1]);
+
+            var frameGru = TutorialReferences.Load("framegru", first.Path)!.ToRun("framegru (reference)");  // a predictor's reference, as the notebooks' tables take it
+            Assert.True(double.IsFinite(frameGru.LastTrain()) && frameGru.Seconds > 0 && frameGru.Loaded);
+            using var predicted = frameGru.Predictor.Predict(data.TestClips(2).narrow(1, 0, data.Context), data.Horizon);
+            Assert.Equal(data.Horizon, predicted.shape[1]);
         }
     }
 
