@@ -26,9 +26,12 @@ namespace VideoLab.Tutorials;
 public sealed record TutorialReference(string Name, nn.Module Model, ModelSpec Spec, string Description, long Steps, string Command, string Sha256,
                                        string Folder, double Seconds, IReadOnlyDictionary<string, double> LastLosses)
 {
-    /// <summary>The reference as a run, for the notebooks' tables, charts and frame grids (its history: the last step's losses).</summary>
+    /// <summary>
+    /// The reference as a run, for the notebooks' tables, charts and frame grids: its history is the last step's losses, and it
+    /// has no run directory (<see cref="TutorialRun.Directory"/> is null).
+    /// </summary>
     public TutorialRun ToRun(string label) =>
-        new(label, Model, Spec, Folder,
+        new(label, Model, Spec, Directory: null,
             LastLosses.Count == 0 ? [] : [new MetricRecord(Steps, 0, "train", Seconds, LastLosses)], Steps, Seconds, Loaded: true);
 
     public override string ToString() =>

@@ -10,7 +10,7 @@ namespace VideoLab.Tutorials;
 /// <param name="Label">Name shown in tables and legends (e.g. "ConvLSTM (scheduled sampling)").</param>
 /// <param name="Model">The trained module, on <see cref="Runtime.Lab.Device"/>.</param>
 /// <param name="Spec">Registry name and config (null for a model built by hand).</param>
-/// <param name="Directory">Its run directory (config.json, metrics.jsonl, checkpoints, samples).</param>
+/// <param name="Directory">Its run directory (config.json, metrics.jsonl, checkpoints, samples); null for a reference checkpoint.</param>
 /// <param name="History">Every metric line of the run.</param>
 /// <param name="Steps">Optimisation steps done.</param>
 /// <param name="Seconds">Wall-clock seconds of training.</param>
