@@ -78,7 +78,7 @@ public sealed class PredRnn : PredictorModule, INextFramePredictor
 
         Tensor Step(Tensor frame)                                                 // (B, C·p², H/p, W/p)
         {
-            var input = MemoryFormat.ChannelsLastOnCpu(frame);                   // the cells' convolutions then stay channels-last
+            var input = MemoryFormat.ForRecurrentCells(frame, Config.HiddenChannels);  // channels-last on the CPU from 16 channels: the convolutions stay so
             for (int i = 0; i < cells.Count; i++)
             {
                 var (h, c, m) = cells[i].call(input, states[i], memory);          // each (B, hidden, H/p, W/p)

@@ -130,6 +130,9 @@ public class RecurrentCellTests
         (h, c) = lstm.call(x, (h, c));
         (hCl, cCl) = lstm.call(nhwc, (hCl, cCl));
         Assert.True(h.allclose(hCl, atol: 1e-6) && c.allclose(cCl, atol: 1e-6));
+        // The recurrent models go channels-last from 16 hidden channels; below that the gate slices are too short to pay.
+        Assert.Equal(nhwc.stride(), MemoryFormat.ForRecurrentCells(x, MemoryFormat.ChannelsLastMinHidden).stride());
+        Assert.Equal(x.stride(), MemoryFormat.ForRecurrentCells(x, MemoryFormat.ChannelsLastMinHidden - 1).stride());
     }
 
     /// <summary>
