@@ -73,8 +73,11 @@ THROUGHPUT_MODELS = [("convlstm", {}), ("predrnn", {}), ("convgru", {}),
                      ("mocogan", dict(hidden=32)),
                      # Video transformer: blocks x width at patch 8, 2 heads (the config's head width 32).
                      ("transformer", dict(layers=4, hidden=64, patch=8, heads=2)),
-                     # ConvLstmConfig.Tiny's layers: so little compute per call that framework overhead shows.
-                     ("convlstm", dict(name="convlstm-tiny", layers=2, hidden=8, kernel=3, patch=2))]
+                     # ConvLstmConfig.Tiny's layers: so little compute per call that framework overhead shows. Its steps
+                     # take ~0.5 s, so one warm-up step leaves .NET's tiered JIT still promoting methods (it waits for
+                     # 30 calls and a quiet 100 ms) in the first timed steps, 15-35% slower than later ones (bench/README);
+                     # three warm-up steps on both sides measure the steady state, as the larger rows' 6-s steps do.
+                     ("convlstm", dict(name="convlstm-tiny", layers=2, hidden=8, kernel=3, patch=2, warmup=3, steps=5))]
 # The VQ-VAE reconstructs whole 20-frame clips at full resolution with 3D convolutions: ~8 s per batch-16 step at
 # width 32 on one thread, so it gets a narrower width, a smaller batch and twice the profile's CPU budget. The
 # transformer also gets twice the budget.
@@ -447,8 +450,8 @@ def markdown(r):
                 "update; non-saturating loss, spectral norm, AdamW betas (0.5, 0.999)). Inference: the same forward "
                 "under no_grad in eval mode (MoCoGAN: sampling a batch of clips). "
                 f"{t['reps']} repetitions A/B interleaved (order alternating), each a fresh process: {t['warmup']} "
-                f"warm-up + {t['steps']} timed steps, median per process. Cells: median [min-max] over repetitions. "
-                "Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
+                f"warm-up + {t['steps']} timed steps, median per process (convlstm-tiny: 3 + 5, its steps being short). "
+                "Cells: median [min-max] over repetitions. Ratio = VideoLab speed / PyTorch speed, per repetition pair.", "",
                 "Achieved GFLOP/s: 2 FLOP per multiply-add of one clip's forward pass (the peer's hooks on convolutions and "
                 "linear layers; attention's own products and elementwise work not counted) times clips/s, a training step "
                 "counted as three forward passes; % of peak against the faster side's float32 matrix product "
