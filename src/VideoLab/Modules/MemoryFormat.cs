@@ -27,7 +27,7 @@ public static class MemoryFormat
     /// when they have at least <see cref="ChannelsLastMinHidden"/> hidden channels, else unchanged. The gate arithmetic works
     /// on channel slices of the gate maps, which in NHWC are runs of only <paramref name="hiddenChannels"/> contiguous
     /// floats: at 8 channels that made the tiny ConvLSTM's inference 13% slower than NCHW, while at 16 and 32 the two
-    /// layouts were even or channels-last ahead (bench/README.md, "channels-last activations").
+    /// layouts were even or channels-last ahead (bench/README.md, "channels-last only from 16 hidden channels").
     /// </summary>
     public static Tensor ForRecurrentCells(Tensor frame, int hiddenChannels) =>
         hiddenChannels >= ChannelsLastMinHidden ? ChannelsLastOnCpu(frame) : frame;

@@ -20,11 +20,10 @@ namespace VideoLab.Tutorials;
 /// <param name="Steps">Optimisation steps it was trained for.</param>
 /// <param name="Command">The command that made it.</param>
 /// <param name="Sha256">SHA-256 of the weights file, checked on load.</param>
-/// <param name="Folder">The folder it was read from.</param>
 /// <param name="Seconds">Wall-clock seconds its training took, or 0 where the description does not record them.</param>
 /// <param name="LastLosses">The training losses of its last step (empty where not recorded).</param>
 public sealed record TutorialReference(string Name, nn.Module Model, ModelSpec Spec, string Description, long Steps, string Command, string Sha256,
-                                       string Folder, double Seconds, IReadOnlyDictionary<string, double> LastLosses)
+                                       double Seconds, IReadOnlyDictionary<string, double> LastLosses)
 {
     /// <summary>
     /// The reference as a run, for the notebooks' tables, charts and frame grids: its history is the last step's losses, and it
@@ -87,7 +86,7 @@ public static class TutorialReferences
         model.to(Lab.Device).eval();
         var lastLosses = description["lastLosses"]?.AsObject().ToDictionary(kv => kv.Key, kv => (double)kv.Value!) ?? [];
         return new TutorialReference(name, model, spec, (string?)description["description"] ?? "", (long?)description["steps"] ?? 0,
-                                     (string?)description["command"] ?? "", actual, folder, (double?)description["seconds"] ?? 0, lastLosses);
+                                     (string?)description["command"] ?? "", actual, (double?)description["seconds"] ?? 0, lastLosses);
     }
 
     /// <summary>
