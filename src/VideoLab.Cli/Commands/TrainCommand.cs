@@ -136,15 +136,15 @@ public static class TrainCommand
             $"Training [bold]{spec.Name}[/] ({sizeName}, {parameters:N0} parameters) on [bold]{dataSpec.Name}[/] {dataset.Shape} (T, C, H, W), {contextFrames} → {horizonFrames} frames, batch {train.BatchSize}, {Budget(settings)}. Run directory: [blue]{directory}[/]");
 
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        void Stop(string signal)
         {
-            e.Cancel = true;
-            if (!cancel.IsCancellationRequested) Console.Error.WriteLine("Ctrl-C: stopping after the step under way and saving last.ckpt.");
+            if (!cancel.IsCancellationRequested) Console.Error.WriteLine($"{signal}: stopping after the step under way and saving last.ckpt.");
             cancel.Cancel();
-        };
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; Stop("Ctrl-C"); };
         Console.CancelKeyPress += onCancel;
         // SIGTERM (a scheduler's preemption or requeue, `kill`) stops the run as Ctrl-C does: last.ckpt is saved first.
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; Stop("SIGTERM"); });
         try
         {
             var result = LiveProgress.Run(trainer, settings, train, validation, cancel.Token);

@@ -47,6 +47,9 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
                                         double DivergenceTemperature = DifferentialDivergence.Temperature,
                                         PredictionCriterion Criterion = PredictionCriterion.Mse)
 {
+    /// <summary>The option value that selects <see cref="PredictionCriterion.MseL1"/> (<c>criterion=mse+l1</c>).</summary>
+    public const string MseL1Option = "mse+l1";
+
     /// <summary>
     /// Reads the method options of <see cref="MethodSettings.Options"/>: <c>context</c>, <c>horizon</c>,
     /// <c>teacher-start</c>, <c>teacher-end</c>, <c>teacher-decay</c> (fraction of the run), <c>teacher-decay-steps</c>
@@ -67,7 +70,7 @@ public sealed record PredictionSettings(int? ContextFrames = null, int? Horizon 
         var criterion = settings.Option("criterion")?.ToLowerInvariant() switch
         {
             null or "mse" => PredictionCriterion.Mse,
-            "mse+l1" => PredictionCriterion.MseL1,
+            MseL1Option => PredictionCriterion.MseL1,
             var other => throw new ArgumentException($"Option criterion={other} is not known: use criterion=mse (OpenSTL's) or criterion=mse+l1 (squared plus absolute error)."),
         };
         long? decaySteps = settings.Option("teacher-decay-steps") is { } steps ? long.Parse(steps, CultureInfo.InvariantCulture) : null;

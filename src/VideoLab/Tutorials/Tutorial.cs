@@ -99,7 +99,7 @@ public static class Tutorial
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
             ["horizon"] = data.Horizon.ToString(CultureInfo.InvariantCulture),
         };
-        if (criterion == PredictionCriterion.MseL1) options["criterion"] = "mse+l1";   // the run's config says how it was trained
+        if (criterion == PredictionCriterion.MseL1) options["criterion"] = PredictionSettings.MseL1Option;   // the run's config says how it was trained
         var settings = new MethodSettings(learningRate ?? PerMode(ci: 1e-3, cpu: 2e-3, gpu: 1e-3), Options: options);
         var method = new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling, Criterion: criterion));
         return Run(method, data, budget, runName ?? model, show, label ?? model, ModelSpec.Of(entry, fitted), settings,

@@ -160,6 +160,7 @@ public class LocalSweepTests(LocalTinySweep local)
         Assert.True(task.WaitForExit(60_000));
 
         Assert.Equal(130, task.ExitCode);
+        Assert.Contains("SIGTERM: stopping after the step under way and saving last.ckpt.", File.ReadAllText(sweep.LogPath(run)));  // train's own word, in the task's log
         Assert.Equal(TaskPhase.Interrupted, sweep.LoadTaskState(run)!.Phase);
         long saved = Checkpoint.ReadHeader(RunFiles.LastCheckpointPath(sweep.RunDirectory(run))).State.Step;
         Assert.InRange(saved, 10, 59);
