@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 using VideoLab.Models;
 using VideoLab.Runtime;
@@ -67,14 +68,7 @@ public static class ReferenceRecipes
             CodePrior p => (new PriorMethod(p, vqvae!, new MethodSettings(LearningRate: 1e-3)),
                             $"code prior at the {size}, trained on the codes the VQ-VAE reference gives 32×32 bouncing shapes, Adam 1e-3, batch 16, " +
                             "gradients clipped to 1"),
-            // The notebooks' predictor recipe (Tutorial.TrainPredictor in cpu mode), only longer; recurrent models with 03's
-            // scheduled sampling (SimVP predicts all frames in one pass, so it has none).
-            FrameRnn or SimVp => (new PredictionMethod(model, new MethodSettings(LearningRate: 2e-3),
-                                                       new PredictionSettings(data.Context, data.Horizon, model is FrameRnn ? LinearDecay : null)),
-                                  $"{name} at the {size}, trained on 32×32 bouncing shapes ({data.Context} → {data.Horizon} frames) with MSE, " +
-                                  "Adam with a one-cycle learning rate peaking at 2e-3, " +
-                                  (model is FrameRnn ? "scheduled sampling falling linearly from 1 to 0, " : "") +
-                                  "batch 16, gradients clipped to 1: the notebooks' recipe, run longer"),
+            FrameRnn or SimVp => Predictor(model, name, size, data),
             _ => throw Unknown(name),
         };
         long count = steps ?? Steps(name);
@@ -87,6 +81,18 @@ public static class ReferenceRecipes
         var result = trainer.Fit(data.TrainLoader(Tutorial.BatchSize));
         return TutorialReferences.Save(folder, name, model, ModelSpec.Of(entry, config), description, count, $"notebooks/reference/make.sh {name}",
                                        result.Seconds, result.LastLosses);
+    }
+
+    // The notebooks' predictor recipe (Tutorial.PredictorMethod, as Tutorial.TrainPredictor trains), only longer; recurrent
+    // models with 03's scheduled sampling (SimVP predicts all frames in one pass, so it has none).
+    static (ITrainingMethod, string) Predictor(torch.nn.Module model, string name, string size, TutorialData data)
+    {
+        bool recurrent = model is FrameRnn;
+        var (method, settings) = Tutorial.PredictorMethod(model, data, recurrent ? LinearDecay : null);
+        return (method, $"{name} at the {size}, trained on 32×32 bouncing shapes ({data.Context} → {data.Horizon} frames) with MSE, " +
+                        $"Adam with a one-cycle learning rate peaking at {settings.LearningRate.ToString("0e-0", CultureInfo.InvariantCulture)}, " +
+                        (recurrent ? "scheduled sampling falling linearly from 1 to 0, " : "") +
+                        "batch 16, gradients clipped to 1: the notebooks' recipe, run longer");
     }
 
     static readonly ScheduledSampling LinearDecay = new(Start: 1, End: 0, DecayFraction: 1.0);   // notebook 03's

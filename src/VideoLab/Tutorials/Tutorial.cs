@@ -94,16 +94,29 @@ public static class Tutorial
         var entry = ModelRegistry.Get(model);
         var fitted = ModelSetup.FitToData(entry, config ?? TutorialModels.Config(model), data.Shape, data.Context, data.Horizon);
         var module = entry.Build(fitted).to(Lab.Device);
+        var (method, settings) = PredictorMethod(module, data, sampling, learningRate, criterion);
+        return Run(method, data, budget, runName ?? model, show, label ?? model, ModelSpec.Of(entry, fitted), settings,
+                   validate: true, chartKeys, configure: null);
+    }
+
+    /// <summary>
+    /// The notebooks' training method for a predictor (what <see cref="TrainPredictor"/> trains with, and the reference
+    /// checkpoints of <see cref="ReferenceRecipes"/>): <see cref="PredictionMethod"/> with Adam at
+    /// <paramref name="learningRate"/> (null: 2e-3 in cpu mode, short one-cycle runs of small models, else 1e-3), on
+    /// <paramref name="data"/>'s context and horizon; the method options record the criterion, so a run's config says how it was trained.
+    /// Returns the method and the settings it was built with (a run's config records them).
+    /// </summary>
+    public static (PredictionMethod Method, MethodSettings Settings) PredictorMethod(nn.Module module, TutorialData data, ScheduledSampling? sampling = null,
+                                                   double? learningRate = null, PredictionCriterion criterion = PredictionCriterion.Mse)
+    {
         var options = new Dictionary<string, string>
         {
             ["context"] = data.Context.ToString(CultureInfo.InvariantCulture),
             ["horizon"] = data.Horizon.ToString(CultureInfo.InvariantCulture),
         };
-        if (criterion == PredictionCriterion.MseL1) options["criterion"] = PredictionSettings.MseL1Option;   // the run's config says how it was trained
+        if (criterion == PredictionCriterion.MseL1) options["criterion"] = PredictionSettings.MseL1Option;
         var settings = new MethodSettings(learningRate ?? PerMode(ci: 1e-3, cpu: 2e-3, gpu: 1e-3), Options: options);
-        var method = new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling, Criterion: criterion));
-        return Run(method, data, budget, runName ?? model, show, label ?? model, ModelSpec.Of(entry, fitted), settings,
-                   validate: true, chartKeys, configure: null);
+        return (new PredictionMethod(module, settings, new PredictionSettings(data.Context, data.Horizon, sampling, Criterion: criterion)), settings);
     }
 
     /// <summary>
