@@ -133,7 +133,10 @@ public sealed class SimVp : PredictorModule
     Tensor OnePass(Tensor frames)                                        // (B, T, C, H, W)
     {
         long b = frames.shape[0];
-        var x = VideoShape.FoldTime(frames);                             // (B·T, C, H, W)
+        // The encoder and decoder run channels-last on the CPU, where oneDNN convolves NHWC directly instead of reordering
+        // every activation before and after each call; the translator's reshape below hands its stack over in NCHW
+        // (bench/README.md, "channels-last for SimVP").
+        var x = MemoryFormat.ChannelsLastOnCpu(VideoShape.FoldTime(frames)); // (B·T, C, H, W)
         var skip = encoder[0].call(x);                                   // (B·T, hid_S, H, W)
         var z = skip;
         for (int i = 1; i < encoder.Count; i++) z = encoder[i].call(z);  // (B·T, hid_S, h, w)
@@ -153,6 +156,7 @@ public sealed class SimVp : PredictorModule
             z = stacked.reshape(b * Config.ContextFrames, hs, h, w);     // (B·T, hid_S, h, w)
         }
 
+        z = MemoryFormat.ChannelsLastOnCpu(z);
         for (int i = 0; i < decoder.Count - 1; i++) z = decoder[i].call(z);
         var y = readout.call(decoder[decoder.Count - 1].call(z + skip)); // (B·T, C, H, W)
         return VideoShape.UnfoldTime(y, b);                              // (B, T, C, H, W)

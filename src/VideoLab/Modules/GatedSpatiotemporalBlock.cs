@@ -104,7 +104,12 @@ public sealed class GatedSpatiotemporalBlock : nn.Module<Tensor, Tensor>
         var y = norm1.call(x);
         var attended = project2.call(attention.call(act.call(project1.call(y)))) + y;        // (B, C, H, W), OpenSTL's attn_shortcut
         x = x + scale1.reshape(1, -1, 1, 1) * attended;
-        var mlp = shrink.call(mlpAct.call(depthwise.call(expand.call(norm2.call(x)))));     // (B, C, H, W)
+        // The MLP runs channels-last on the CPU: its 1×1 convolutions are then plain matrix products and its 3×3
+        // depth-wise convolution runs on NHWC directly, where in NCHW oneDNN reorders each ratio·C-channel map before and
+        // after every call; the attention branch stays NCHW, its dilated 7×7 being slower channels-last (bench/README.md,
+        // "channels-last MLP in SimVP's translator"). `contiguous` hands the residual sum NCHW again.
+        var mlpInput = MemoryFormat.ChannelsLastOnCpu(norm2.call(x));
+        var mlp = shrink.call(mlpAct.call(depthwise.call(expand.call(mlpInput)))).contiguous();  // (B, C, H, W)
         return x + scale2.reshape(1, -1, 1, 1) * mlp;
     }
 }
