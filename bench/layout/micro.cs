@@ -1,7 +1,7 @@
 #:project ../../src/VideoLab/VideoLab.csproj
 #:property PublishAot=false
 // Memory layouts for SimVP's translator blocks, and one way of using the two threads, measured on the layers alone
-// (bench/README.md, "What was tried": "channels-last MLP in SimVP's translator", "the batch split over threads").
+// (bench/README.md, "What was tried": "channels-last MLP in SimVP's translator", "the batch split over the two threads").
 //
 //   export OMP_NUM_THREADS=2; dotnet run bench/layout/micro.cs [mlp] [attention] [threads]
 //

@@ -135,7 +135,7 @@ public sealed class SimVp : PredictorModule
         long b = frames.shape[0];
         // The encoder and decoder run channels-last on the CPU, where oneDNN convolves NHWC directly instead of reordering
         // every activation before and after each call; the translator's reshape below hands its stack over in NCHW
-        // (bench/README.md, "channels-last for SimVP").
+        // (bench/README.md, "What was tried": "channels-last MLP in SimVP's translator, and a channels-last encoder").
         var x = MemoryFormat.ChannelsLastOnCpu(VideoShape.FoldTime(frames)); // (B·T, C, H, W)
         var skip = encoder[0].call(x);                                   // (B·T, hid_S, H, W)
         var z = skip;
