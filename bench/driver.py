@@ -423,8 +423,9 @@ def markdown(r):
     p = r["profile_settings"]
     out = [f"# VideoLab benchmarks, {r['date']}", "",
            f"Machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['os']}. "
-           f"VideoLab: TorchSharp {r['versions'].get('torchsharp', '?')} (LibTorch {r['versions'].get('libtorch', '?')}); "
-           f"peer: PyTorch {r['versions'].get('pytorch', '?')} (Debian python3-torch, OpenBLAS). "
+           f"VideoLab: TorchSharp {r['versions'].get('torchsharp', '?')} (LibTorch {r['versions'].get('libtorch', '?')}, "
+           f"glibc malloc: {r['versions'].get('native_heap', '?')}); "
+           f"peer: PyTorch {r['versions'].get('pytorch', '?')} (Debian python3-torch, OpenBLAS, glibc malloc as installed). "
            f"Profile `{r['profile']}`.", "",
            "Commands that wrote this file, in order (each replaced the rows it measured; UTC start, commit):", ""]
     out += [f"- `{c['command']}` ({c['started']}, {c.get('commit', '?')})" for c in r.get("commands", [])] + [""]
@@ -616,7 +617,8 @@ def main():
         started=datetime.datetime.utcnow().isoformat(timespec="seconds"), commit=git_commit()))
     probe_vl = call("videolab", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
     probe_pt = call("pytorch", "size", dict(model="convlstm", layers=1, hidden=4, kernel=3, patch=4), 1)
-    results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"])
+    results["versions"] = dict(torchsharp=probe_vl["torchsharp"], libtorch=probe_vl["libtorch"], pytorch=probe_pt["torch"],
+                              native_heap=probe_vl.get("native_heap", "?"))
     gpu = RESULTS / "gpu-epoch-h100.jsonl"
     if gpu.exists():
         results["gpu"] = [json.loads(l) for l in gpu.read_text().splitlines() if l.strip()]

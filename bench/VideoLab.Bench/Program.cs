@@ -34,6 +34,7 @@ result["verb"] = verb;
 result["threads"] = torch.get_num_threads();
 result["libtorch"] = torch.__version__;
 result["torchsharp"] = typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
+result["native_heap"] = VideoLab.Runtime.NativeHeap.KeepsFreedMemory ? "freed memory kept" : "system";
 Console.WriteLine(JsonSerializer.Serialize(result));
 return 0;
 
