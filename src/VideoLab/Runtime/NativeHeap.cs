@@ -5,7 +5,7 @@ namespace VideoLab.Runtime;
 /// <summary>
 /// Makes glibc's <c>malloc</c>, which LibTorch allocates CPU tensors with, keep freed memory for the next allocation
 /// instead of handing it back to the kernel. By default glibc serves blocks over its mmap threshold (at most 32 MiB)
-/// with fresh pages and unmaps them on free, and gives the top of its heap back once it holds more than a few MiB free;
+/// with fresh pages and unmaps them on free, and gives the top of its heap back once twice that threshold lies free there;
 /// a training step allocates and frees the same large activations every time, so every step pays the kernel to map
 /// and zero the same memory again. Perf over a SimVP training step at two threads put 24% of the process's CPU time
 /// in the kernel (page faults, <c>clear_page_erms</c>); with freed memory kept, 8% (bench/README.md, "glibc's
@@ -17,7 +17,10 @@ namespace VideoLab.Runtime;
 /// caching allocators of CUDA and of PyTorch's guide. Set <c>VIDEOLAB_NATIVE_HEAP=system</c> before the process starts
 /// to leave glibc as configured (for example with <c>GLIBC_TUNABLES</c> or a preloaded allocator). Threads other than
 /// the main one allocate from glibc's per-thread arenas, which cannot hold a single block over 64 MiB: such blocks are
-/// still mapped afresh. A no-op outside Linux/glibc.
+/// still mapped afresh. glibc 2.36 also leaves the first few freed blocks of a repeated aligned size out of reach (the
+/// leftover of each <c>posix_memalign</c> waits in the thread cache, up to 7 per size) before it reuses them, so a
+/// model's resident memory settles some hundred MiB higher than before (SimVP at the benchmark's size: +180 MiB).
+/// A no-op outside Linux/glibc.
 /// </remarks>
 public static class NativeHeap
 {
