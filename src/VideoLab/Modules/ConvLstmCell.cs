@@ -56,8 +56,8 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
     }
 
     /// <summary>
-    /// W_x * x + W_h * h + b as one convolution of [x, h] with [W_x, W_h] (bench/README.md, "one convolution per
-    /// cell step"): the same sum, one larger kernel call instead of two calls and an add. A zero state (the
+    /// W_x * x + W_h * h + b as one convolution of [x, h] with [W_x, W_h] (bench/README.md, "One gate convolution per
+    /// ConvLSTM step"): the same sum, one larger kernel call instead of two calls and an add. A zero state (the
     /// first step) needs the input convolution only.
     /// </summary>
     Tensor Gates(Tensor x, Tensor? h) => h is null

@@ -48,20 +48,38 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
         // caller's scope ends (bench/README.md, "the recurrent cells kept every step's temporaries alive").
         // Autograd keeps what backward needs either way.
         using var scope = NewDisposeScope();
-        // A zero h and c (the first step) or m (the first cell of the first step) contributes nothing: its convolution
-        // is skipped, and so is the forget term of its memory.
-        var gx = inputGates.call(x).chunk(7, dim: 1);   // 7 × (B, hidden, H, W)
-        var gh = state is { H: var h } ? hiddenGates.call(h).chunk(4, dim: 1) : null;  // 4 × (B, hidden, H, W)
-        var gm = memory is null ? null : memoryGates.call(memory).chunk(3, dim: 1);  // 3 × (B, hidden, H, W)
-        Tensor Plus(Tensor a, Tensor[]? b, int k) => b is null ? a : a + b[k];
-
-        var cNew = Plus(gx[0], gh, 0).sigmoid() * Plus(gx[2], gh, 2).tanh();
-        var cNext = state is { C: var c } ? (Plus(gx[1], gh, 1) + 1.0).sigmoid() * c + cNew : cNew;
-        var mNew = Plus(gx[3], gm, 0).sigmoid() * Plus(gx[5], gm, 2).tanh();
-        var mNext = memory is not null ? (Plus(gx[4], gm, 1) + 1.0).sigmoid() * memory + mNew : mNew;
+        var (temporal, spatial) = Gates(x, state?.H, memory);  // [i, f, g, o] and [i', f', g'], each (B, hidden, H, W)
+        var cNew = temporal[0].sigmoid() * temporal[2].tanh();
+        // A zero c or m (a missing one: the first step, the first cell of the first step) has no forget term.
+        var cNext = state is { C: var c } ? (temporal[1] + 1.0).sigmoid() * c + cNew : cNew;
+        var mNew = spatial[0].sigmoid() * spatial[2].tanh();
+        var mNext = memory is not null ? (spatial[1] + 1.0).sigmoid() * memory + mNew : mNew;
         var both = cat([cNext, mNext], 1);              // (B, 2·hidden, H, W)
-        var o = (Plus(gx[6], gh, 3) + outputGate.call(both)).sigmoid();
+        var o = (temporal[3] + outputGate.call(both)).sigmoid();
         var hNext = o * fuse.call(both).tanh();
         return (hNext.MoveToOuterDisposeScope(), cNext.MoveToOuterDisposeScope(), mNext.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The gates' pre-activations as two convolutions: x's [i, f, g, o] rows together with h's, over [x, h], and x's
+    /// [i', f', g'] rows together with m's, over [x, m]. The same sums as the equations' three convolutions (x → all
+    /// seven, h → four, m → three) and their adds, in fewer, larger kernel calls (bench/README.md, "PredRNN's gate
+    /// convolutions fused"); the parameters stay the three convolutions', so checkpoints and the OpenSTL mapping are unchanged.
+    /// A zero h or m (a missing one) contributes nothing, and its convolution is skipped.
+    /// </summary>
+    (Tensor[] Temporal, Tensor[] Spatial) Gates(Tensor x, Tensor? h, Tensor? m)
+    {
+        int n = HiddenChannels;
+        Tensor Rows(Tensor t, params (int From, int Count)[] gates) =>       // the given gates' rows of x's weight or bias
+            gates.Length == 1 ? t.narrow(0, gates[0].From * n, gates[0].Count * n)
+                              : cat(gates.Select(g => t.narrow(0, g.From * n, g.Count * n)).ToArray(), 0);
+        Tensor Conv(Tensor input, Tensor? other, Tensor weight, Tensor? otherWeight, Tensor? bias) =>
+            nn.functional.conv2d(other is null ? input : cat([input, other], 1),
+                                 other is null ? weight : cat([weight, otherWeight!], 1), bias,
+                                 padding: [inputGates.padding![0], inputGates.padding![1]]);
+        var (w, b) = (inputGates.weight!, inputGates.bias);
+        var temporal = Conv(x, h, Rows(w, (0, 3), (6, 1)), hiddenGates.weight, b is null ? null : Rows(b, (0, 3), (6, 1)));
+        var spatial = Conv(x, m, Rows(w, (3, 3)), memoryGates.weight, b is null ? null : Rows(b, (3, 3)));
+        return (temporal.chunk(4, dim: 1), spatial.chunk(3, dim: 1));
     }
 }

@@ -113,6 +113,53 @@ public class RecurrentCellTests
         Assert.True(cNext.allclose(cExpected, atol: 1e-6) && hNext.allclose(hExpected, atol: 1e-6));
     }
 
+    /// <summary>
+    /// The spatiotemporal cell's two gate convolutions ([x, h] → [i, f, g, o] and [x, m] → [i', f', g']) give the outputs
+    /// and weight gradients of the equations' three (x → all seven, h → four, m → three), with and without gate biases.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_fused_spatiotemporal_gate_convolutions_equal_the_three_they_replace(bool bias)
+    {
+        using var scope = NewDisposeScope();
+        var cell = new SpatioTemporalLstmCell("st", 3, Hidden, 3, bias);
+        var (x, h, c, m) = (rand(2, 3, 5, 5), rand(2, Hidden, 5, 5) - 0.5, rand(2, Hidden, 5, 5) - 0.5, rand(2, Hidden, 5, 5) - 0.5);
+        Tensor[] Equations(IReadOnlyDictionary<string, Tensor> p)
+        {
+            Tensor Conv(Tensor input, string name, int pad = 1) =>
+                nn.functional.conv2d(input, p[name + ".weight"], p.GetValueOrDefault(name + ".bias"), padding: [pad, pad]);
+            var gx = Conv(x, "inputGates").chunk(7, 1);
+            var gh = Conv(h, "hiddenGates").chunk(4, 1);
+            var gm = Conv(m, "memoryGates").chunk(3, 1);
+            var cNext = (gx[1] + gh[1] + 1.0).sigmoid() * c + (gx[0] + gh[0]).sigmoid() * (gx[2] + gh[2]).tanh();
+            var mNext = (gx[4] + gm[1] + 1.0).sigmoid() * m + (gx[3] + gm[0]).sigmoid() * (gx[5] + gm[2]).tanh();
+            var both = cat([cNext, mNext], 1);
+            var hNext = (gx[6] + gh[3] + Conv(both, "outputGate")).sigmoid() * Conv(both, "fuse", pad: 0).tanh();
+            return [hNext, cNext, mNext];
+        }
+        AssertSameOutputsAndWeightGradients(cell, () => { var (hN, cN, mN) = cell.call(x, (h, c), m); return [hN, cN, mN]; }, Equations);
+    }
+
+    /// <summary>The cell's outputs equal the equations' within float32 rounding, and so do the gradients of every weight.</summary>
+    static void AssertSameOutputsAndWeightGradients(nn.Module cell, Func<Tensor[]> run, Func<IReadOnlyDictionary<string, Tensor>, Tensor[]> equations)
+    {
+        var parameters = cell.named_parameters().ToDictionary(q => q.name, q => (Tensor)q.parameter);
+        Dictionary<string, Tensor> Gradients(Tensor[] outputs)
+        {
+            foreach (var p in parameters.Values) p.grad = null;
+            outputs.Select((o, k) => (o * (k + 1)).sum()).Aggregate((a, b) => a + b).backward();
+            return parameters.ToDictionary(q => q.Key, q => q.Value.grad!.clone());
+        }
+        var actual = run();
+        var expected = equations(parameters);
+        foreach (var (a, e) in actual.Zip(expected)) Assert.True(a.allclose(e, atol: 1e-6), "outputs differ");
+        var actualGradients = Gradients(actual);
+        var expectedGradients = Gradients(expected);
+        foreach (var (name, g) in actualGradients)
+            Assert.True(g.allclose(expectedGradients[name], rtol: 1e-4, atol: 1e-5), $"gradient of {name} differs");
+    }
+
     /// <summary>Channels-last activations hold the same values with NHWC strides, and a model gives the same outputs on them.</summary>
     [Fact]
     public void Channels_last_changes_the_layout_not_the_values()
