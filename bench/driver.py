@@ -392,8 +392,15 @@ def git_commit():
 
 
 def machine():
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    return dict(cpu=cpu, cores=os.cpu_count(), os=platform.platform(), python_peer="/usr/bin/python3")
+    info = {}
+    for line in open("/proc/cpuinfo"):
+        key, _, value = line.partition(":")
+        info.setdefault(key.strip(), value.strip())
+    flags = info.get("flags", "").split()
+    # The widest vector instructions oneDNN and ATen can use here: "AMD EPYC" alone names machines from AVX2 to AVX-512.
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
+    return dict(cpu=info.get("model name", "?"), vector=vector, family=f"{info.get('cpu family', '?')}/{info.get('model', '?')}",
+                cores=os.cpu_count(), os=platform.platform(), python_peer="/usr/bin/python3")
 
 
 def write(results, path_json):
@@ -422,7 +429,8 @@ def size_label(model, o):
 def markdown(r):
     p = r["profile_settings"]
     out = [f"# VideoLab benchmarks, {r['date']}", "",
-           f"Machine: {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['os']}. "
+           f"Machine: {r['machine']['cpu']} ({r['machine'].get('vector', 'vector width not recorded')}, family/model "
+           f"{r['machine'].get('family', '?')}), {r['machine']['cores']} cores, {r['machine']['os']}. "
            f"VideoLab: TorchSharp {r['versions'].get('torchsharp', '?')} (LibTorch {r['versions'].get('libtorch', '?')}, "
            f"glibc malloc: {r['versions'].get('native_heap', '?')}); "
            f"peer: PyTorch {r['versions'].get('pytorch', '?')} (Debian python3-torch, OpenBLAS, glibc malloc as installed). "

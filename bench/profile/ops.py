@@ -10,7 +10,11 @@ t2048 = CL(torch.randn(16, 2048, 16, 16)).requires_grad_(); scale = torch.full((
 ps = [nn.Parameter(torch.randn(288000)) for _ in range(40)]
 for p in ps: p.grad = torch.randn(288000)
 adam = torch.optim.Adam(ps, 1e-3)
+gates = CL(torch.randn(16, 128, 16, 16)); cell = CL(torch.randn(16, 32, 16, 16))
 def bwd(y): y.backward(torch.ones_like(y))
+def twenty(f):
+    with torch.no_grad():
+        for _ in range(20): f()
 def gate(): c = t512.chunk(2, 1); bwd(c[1].sigmoid() * c[0])
 ops = [
  ("groupnorm+silu 160x32x64x64 NHWC", lambda: bwd(silu(gn(big)))),
@@ -26,6 +30,10 @@ ops = [
  ("residual x+s*y 16x256", lambda: bwd(t256 + scale.reshape(1, -1, 1, 1) * t256)),
  ("to NCHW 16x256 from CL", lambda: bwd(CL(t256).contiguous())),
  ("adam step 11.5M", lambda: adam.step()),
+ ("20x tanh 16x32x16x16 gate slice", lambda: twenty(lambda: gates.chunk(4, 1)[2].tanh())),
+ ("20x tanh 16x32x16x16 NHWC", lambda: twenty(lambda: cell.tanh())),
+ ("20x sigmoid 16x32x16x16 gate slice", lambda: twenty(lambda: gates.chunk(4, 1)[2].sigmoid())),
+ ("20x 2sigmoid(2x)-1 gate slice", lambda: twenty(lambda: gates.chunk(4, 1)[2].mul(2).sigmoid_().mul_(2).sub_(1))),
 ]
 r = {n: [] for n, _ in ops}
 for rnd in range(12):
