@@ -69,9 +69,12 @@ def markdown(report):
              f"`bench/notebooks/run` at commit {report['machine']['commit']} on {report['machine']['cpu']} "
              f"({report['machine']['cores']} cores). Each notebook ran in its own process with `--mode cpu`.", "",
              "| notebook | status | seconds |", "| --- | --- | --- |"]
-    for name, t in report["notebooks"].items():
-        lines.append(f"| {name} | {t['status']} | {t['seconds']:.0f} |")
-    lines.append(f"| all | | {sum(t['seconds'] for t in report['notebooks'].values()):.0f} |")
+    for name, t in sorted(report["notebooks"].items()):
+        earlier = f" (kept from the run at {t['commit']})" if "commit" in t else ""
+        lines.append(f"| {name} | {t['status']}{earlier} | {t['seconds']:.0f} |")
+    this_run = [t["seconds"] for t in report["notebooks"].values() if "commit" not in t]
+    kept = len(this_run) < len(report["notebooks"])
+    lines.append(f"| all{' (this run)' if kept else ''} | | {sum(this_run):.0f} |")
     for r in report["results"]:
         v = r["values"]
         lines += ["", f"## {r['name']}", ""]
@@ -90,6 +93,32 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def merge_earlier(report, path_json):
+    """A run of some notebooks on a machine without today's run folder would otherwise drop the other notebooks' rows:
+    rows this run did not produce are kept from today's file, marked with the commit that measured them."""
+    if not os.path.exists(path_json):
+        return
+    with open(path_json) as f:
+        earlier = json.load(f)
+    commit = earlier.get("machine", {}).get("commit", "?")
+    for name, t in earlier.get("notebooks", {}).items():
+        report["notebooks"].setdefault(name, dict(t, commit=t.get("commit", commit)))
+    names = {r["name"] for r in report["results"]}
+    report["results"] += [r for r in earlier.get("results", []) if r["name"] not in names]
+    for name, errors in earlier.get("failed_cells", {}).items():
+        report["failed_cells"].setdefault(name, errors)
+
+
+def notes_of(path_markdown):
+    """The hand-written "## Notes" section at the end of today's .md, kept when the tables are rewritten."""
+    if not os.path.exists(path_markdown):
+        return ""
+    with open(path_markdown) as f:
+        text = f.read()
+    start = text.find("\n## Notes\n")
+    return text[start:] if start >= 0 else ""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--results", required=True)
@@ -99,13 +128,15 @@ def main():
     p.add_argument("--markdown", required=True)
     a = p.parse_args()
     times = notebook_times(a.log)
-    report = {"date": datetime.date.today().isoformat(), "mode": "cpu", "machine": machine(), "notebooks": times,
+    report = {"date": datetime.date.today().isoformat(), "mode": "cpu", "machine": machine(), "notebooks": dict(times),
               "results": read_results(a.results), "failed_cells": {n: failed_cells(a.executed, n) for n in times}}
+    merge_earlier(report, a.json)
+    notes = notes_of(a.markdown)
     with open(a.json, "w") as f:
         json.dump(report, f, indent=2)
         f.write("\n")
     with open(a.markdown, "w") as f:
-        f.write(markdown(report))
+        f.write(markdown(report) + notes)
     print(f"wrote {a.json} and {a.markdown}")
     return 0 if all(t["status"] == "ok" for t in times.values()) and times else 1
 
