@@ -7,6 +7,12 @@
 //   notebooks/reference/make.sh                  all references, in dependency order (the prior needs the VQ-VAE)
 //   notebooks/reference/make.sh mocogan          one of them
 //   notebooks/reference/make.sh --check mocogan  retrain into a temporary folder and compare SHA-256 with the committed file
+//
+// --check reproduces a reference at the commit that made it, on any x86-64 CPU with AVX2 (on an AVX-512 CPU only with
+// make.sh's ATEN_CPU_CAPABILITY=avx2: checked on 2026-12-02, simvp-attention at c6f52c0). A later change to a model's
+// arithmetic changes its bits: simvp-attention was made at c6f52c0, before SimVP's encoder and decoder went channels-last
+// (96f926b); remade at a2936d9 its weights differ but it scores the same (MSE 73.4, SSIM 0.647 on the 256 test clips,
+// `dotnet run bench/notebooks/variants.cs -- --references simvp-attention`), so the committed file was kept.
 using TorchSharp;
 using VideoLab.Runtime;
 using VideoLab.Tutorials;
