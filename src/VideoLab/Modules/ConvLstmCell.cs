@@ -55,14 +55,6 @@ public sealed class ConvLstmCell : nn.Module<Tensor, (Tensor H, Tensor C)?, (Ten
         return (hNext.MoveToOuterDisposeScope(), cNext.MoveToOuterDisposeScope());
     }
 
-    /// <summary>
-    /// W_x * x + W_h * h + b as one convolution of [x, h] with [W_x, W_h] (bench/README.md, "One gate convolution per
-    /// ConvLSTM step"): the same sum, one larger kernel call instead of two calls and an add. A zero state (the
-    /// first step) needs the input convolution only.
-    /// </summary>
-    Tensor Gates(Tensor x, Tensor? h) => h is null
-        ? inputGates.call(x)
-        : nn.functional.conv2d(cat([x, h], dim: 1), cat([inputGates.weight!, hiddenGates.weight!], dim: 1), inputGates.bias,
-                               padding: [inputGates.padding![0], inputGates.padding![1]]);
-
+    /// <summary>W_x * x + W_h * h + b as one convolution (<see cref="GateConvolution"/>); a zero state needs W_x * x only.</summary>
+    Tensor Gates(Tensor x, Tensor? h) => GateConvolution.Sum(x, inputGates.weight!, h, hiddenGates.weight, inputGates.bias, inputGates);
 }

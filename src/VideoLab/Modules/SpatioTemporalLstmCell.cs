@@ -63,23 +63,20 @@ public sealed class SpatioTemporalLstmCell : nn.Module<Tensor, (Tensor H, Tensor
     /// <summary>
     /// The gates' pre-activations as two convolutions: x's [i, f, g, o] rows together with h's, over [x, h], and x's
     /// [i', f', g'] rows together with m's, over [x, m]. The same sums as the equations' three convolutions (x → all
-    /// seven, h → four, m → three) and their adds, in fewer, larger kernel calls (bench/README.md, "PredRNN's gate
-    /// convolutions fused"); the parameters stay the three convolutions', so checkpoints and the OpenSTL mapping are unchanged.
+    /// seven, h → four, m → three) and their adds, in fewer, larger kernel calls (<see cref="GateConvolution"/>; bench/README.md,
+    /// "PredRNN's gate convolutions fused"); the parameters stay the three convolutions', so checkpoints and the OpenSTL mapping are unchanged.
     /// A zero h or m (a missing one) contributes nothing, and its convolution is skipped.
     /// </summary>
     (Tensor[] Temporal, Tensor[] Spatial) Gates(Tensor x, Tensor? h, Tensor? m)
     {
         int n = HiddenChannels;
-        Tensor Rows(Tensor t, params (int From, int Count)[] gates) =>       // the given gates' rows of x's weight or bias
+        // The given gates' rows of x's weight or bias: a view for one run of gates, a copy for several.
+        Tensor Rows(Tensor t, params (int From, int Count)[] gates) =>
             gates.Length == 1 ? t.narrow(0, gates[0].From * n, gates[0].Count * n)
                               : cat(gates.Select(g => t.narrow(0, g.From * n, g.Count * n)).ToArray(), 0);
-        Tensor Conv(Tensor input, Tensor? other, Tensor weight, Tensor? otherWeight, Tensor? bias) =>
-            nn.functional.conv2d(other is null ? input : cat([input, other], 1),
-                                 other is null ? weight : cat([weight, otherWeight!], 1), bias,
-                                 padding: [inputGates.padding![0], inputGates.padding![1]]);
         var (w, b) = (inputGates.weight!, inputGates.bias);
-        var temporal = Conv(x, h, Rows(w, (0, 3), (6, 1)), hiddenGates.weight, b is null ? null : Rows(b, (0, 3), (6, 1)));
-        var spatial = Conv(x, m, Rows(w, (3, 3)), memoryGates.weight, b is null ? null : Rows(b, (3, 3)));
+        var temporal = GateConvolution.Sum(x, Rows(w, (0, 3), (6, 1)), h, hiddenGates.weight, b is null ? null : Rows(b, (0, 3), (6, 1)), inputGates);
+        var spatial = GateConvolution.Sum(x, Rows(w, (3, 3)), m, memoryGates.weight, b is null ? null : Rows(b, (3, 3)), inputGates);
         return (temporal.chunk(4, dim: 1), spatial.chunk(3, dim: 1));
     }
 }
