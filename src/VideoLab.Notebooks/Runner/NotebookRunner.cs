@@ -37,6 +37,11 @@ public sealed record NotebookRun(string Notebook, string ExecutedPath, string? H
 /// </summary>
 public static class NotebookRunner
 {
+    // The current directory is the process's, not the run's: two notebooks run at once in one process (the test suites
+    // do) would see each other's, and a library lookup that starts from it (notebooks/reference, runs/) would find the
+    // other notebook's folder. So runs in one process take turns.
+    static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
     /// <summary>Runs one notebook. Cell errors are reported in the result, not thrown.</summary>
     /// <exception cref="InvalidDataException">The file is not an nbformat 4 notebook.</exception>
     public static async Task<NotebookRun> RunAsync(string path, RunOptions options, TextWriter log, CancellationToken cancellationToken = default)
@@ -50,6 +55,7 @@ public static class NotebookRunner
 
         foreach (var cell in notebook.Cells.Where(c => c.IsCode)) cell.ClearOutputs();
 
+        await OneAtATime.WaitAsync(cancellationToken);
         var previousDirectory = Environment.CurrentDirectory;
         Environment.CurrentDirectory = folder;
         try
@@ -81,6 +87,7 @@ public static class NotebookRunner
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
+            OneAtATime.Release();
         }
 
         var name = Path.GetFileNameWithoutExtension(full);

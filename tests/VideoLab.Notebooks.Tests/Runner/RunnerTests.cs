@@ -15,6 +15,29 @@ public sealed class RunnerTests
         return path;
     }
 
+    /// <summary>
+    /// A notebook sees its own folder as the current directory for its whole run, even while another notebook runs in the
+    /// same process: the directory is the process's, so runs take turns (the tutorial tests run 07-gallery, which finds
+    /// notebooks/reference from it, beside these tests).
+    /// </summary>
+    [Fact]
+    public async Task Notebooks_run_at_once_each_see_their_own_folder_as_the_current_directory()
+    {
+        var folders = new[] { TestPaths.TempFolder("runner-a"), TestPaths.TempFolder("runner-b") };
+        var sources = folders.Select(f => WriteNotebook(f, "where",
+            ("code", "var before = Environment.CurrentDirectory;\nawait Task.Delay(300);\nbefore + \"|\" + Environment.CurrentDirectory"))).ToList();
+
+        var runs = await Task.WhenAll(sources.Select(s => NotebookRunner.RunAsync(s, new RunOptions { OutputDirectory = Path.Combine(Path.GetDirectoryName(s)!, "out") }, TextWriter.Null)));
+
+        foreach (var (run, folder) in runs.Zip(folders))
+        {
+            Assert.True(run.Succeeded, string.Join("\n", run.Failures));
+            var seen = Notebook.Text(Notebook.Load(run.ExecutedPath).Cells[0].Outputs.Single()!["data"]!["text/plain"]);
+            var expected = Path.GetFullPath(folder);
+            Assert.Equal($"{expected}|{expected}", seen);
+        }
+    }
+
     [Fact]
     public async Task The_executed_notebook_holds_every_output_in_nbformat_and_keeps_cells_ids_and_metadata()
     {
